@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {IUpdateVerifier} from "../interfaces/IUpdateVerifier.sol";
+import {IValidiumRegistry} from "../interfaces/IValidiumRegistry.sol";
+import {RegistryPacking} from "../libraries/RegistryPacking.sol";
+import {ChainId, SETTLEMENT_ROOT} from "../types/ChainId.sol";
+import {UpdatePublicData} from "../types/UpdatePublicData.sol";
+
+/// @title ValidiumRegistry
+/// @notice The cluster's tree of chains and their commitments, with (a, b) acceptance and finality.
+/// @dev Invariants (docs/PROPERTIES.md names the test for each):
+///      I1  b(u) = number of Active chains in subtree(u), u included.
+///      I2  for every live commitment c of u (finalizedIdx ≤ index ≤ latestIdx):
+///          a(c) = number of Active w in subtree(u) with latestAck(w) > block(c).
+///      I3  finalizedIdx(u) never decreases; every pending c (index > finalizedIdx) has 2·a(c) ≤ b(u).
+///      I4  commitments below finalizedIdx are pruned; latestIdx - finalizedIdx ≤ MAX_PENDING.
+///      I5  commitment blocks are non-decreasing in index; acks are non-decreasing per chain and
+///          never exceed the block they were submitted in.
+///
+///      Cost model. An update by chain w at depth d moves w's ack from A_old to A_new; commitment c of
+///      any chain u on w's path gains one acknowledgement iff A_old ≤ block(c) < A_new. Because a(c)
+///      is non-increasing in c's index (older commitments are acknowledged by a superset), the newest
+///      commitment that gains one and reaches 2a > b becomes final, and everything older is pruned.
+///      Each chain keeps its latest commitment's block and count, and the previous commitment's
+///      block, in one HOT word (see RegistryPacking), so in the steady state (one new commitment of
+///      u since w's previous ack) an ancestor costs one cold SLOAD and one SSTORE. Older pending
+///      commitments live in a 64-entry ring (roots, and (block, a) lanes packed four to a word):
+///      slots are reused once pruned, so steady-state writes are nonzero-to-nonzero.
+contract ValidiumRegistry is IValidiumRegistry, AccessControl {
+    using RegistryPacking for uint256;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev One chain. `roots` and `meta` are rings indexed by commitment index mod HISTORY.
+    struct Chain {
+        uint256 hot;
+        uint256 config;
+        address verifier;
+        uint96 stake;
+        bytes32[64] roots;
+        uint256[16] meta;
+    }
+
+    mapping(ChainId => Chain) private _chains;
+    ChainId[] private _chainIds;
+    Limits private _limits;
+    uint16 private _rootChildCount;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IValidiumRegistry
+    bytes32 public constant REGISTRAR_ROLE = keccak256("clusterkit.registry.REGISTRAR");
+    /// @inheritdoc IValidiumRegistry
+    bytes32 public constant STATUS_ROLE = keccak256("clusterkit.registry.STATUS");
+    /// @inheritdoc IValidiumRegistry
+    uint32 public constant MAX_PENDING = 63;
+
+    /// @dev Ring size for roots and meta lanes; a power of two greater than MAX_PENDING.
+    uint256 private constant _HISTORY = 64;
+    uint256 private constant _RING_MASK = _HISTORY - 1;
+    /// @dev Hard bounds on the limits.
+    uint16 private constant _MAX_FAN_OUT_LIMIT = 1024;
+    uint8 private constant _MAX_DEPTH_LIMIT = 32;
+    uint8 private constant _ACTIVE = uint8(ChainStatus.Active);
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param admin Holder of DEFAULT_ADMIN_ROLE (grants the other roles; the timelock in production).
+    /// @param initialLimits Max fan-out, max depth and minimum stake.
+    constructor(address admin, Limits memory initialLimits) {
+        if (admin == address(0)) revert RegistryZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setLimits(initialLimits);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IValidiumRegistry
+    function registerChain(
+        ChainId chainId,
+        ChainId parent,
+        address operator,
+        address verifier,
+        bytes32 genesisRoot
+    ) external payable onlyRole(REGISTRAR_ROLE) {
+        if (chainId == SETTLEMENT_ROOT) revert RegistryReservedChainId();
+        if (operator == address(0) || verifier == address(0)) revert RegistryZeroAddress();
+        Chain storage c = _chains[chainId];
+        if (c.config != 0) revert RegistryChainExists(chainId);
+        Limits memory lim = _limits;
+        if (msg.value < lim.minStake) revert RegistryInsufficientStake(msg.value, lim.minStake);
+        if (msg.value > type(uint96).max) revert RegistryStakeTooLarge(msg.value);
+
+        uint256 depth = 1;
+        if (parent == SETTLEMENT_ROOT) {
+            uint16 children = _rootChildCount;
+            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
+            _rootChildCount = children + 1;
+        } else {
+            Chain storage p = _chains[parent];
+            uint256 pcfg = p.config;
+            if (pcfg == 0) revert RegistryUnknownChain(parent);
+            if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
+            depth = uint256(pcfg.depth()) + 1;
+            if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
+            uint16 children = pcfg.childCount();
+            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
+            p.config = pcfg.setChildCount(uint256(children) + 1);
+            // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
+            for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
+                Chain storage uc = _chains[u];
+                uint256 h = uc.hot;
+                uc.hot = h.setB(h.b() + 1);
+                u = ChainId.wrap(h.parent());
+            }
+        }
+
+        c.hot = RegistryPacking.hot(ChainId.unwrap(parent), 0, 0, block.number, 0, 0, 1);
+        c.config = RegistryPacking.config(operator, _ACTIVE, depth);
+        c.verifier = verifier;
+        c.stake = uint96(msg.value);
+        c.roots[0] = genesisRoot;
+        _chainIds.push(chainId);
+
+        emit ChainRegistered(chainId, parent, operator, verifier, uint8(depth), uint96(msg.value), genesisRoot);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function submitUpdate(UpdatePublicData calldata data, bytes calldata proof) external returns (uint32 index) {
+        ChainId id = data.chainId;
+        Chain storage c = _chains[id];
+        uint256 cfg = c.config;
+        if (cfg == 0) revert RegistryUnknownChain(id);
+        if (cfg.operator() != msg.sender) revert RegistryNotOperator(id, msg.sender);
+        if (cfg.status() != _ACTIVE) revert RegistryChainNotActive(id, ChainStatus(cfg.status()));
+
+        uint64 ackNew = data.ackBlock;
+        if (ackNew > block.number) revert RegistryAckInFuture(ackNew, block.number);
+        uint64 ackOld = cfg.latestAck();
+        if (ackNew < ackOld) revert RegistryAckDecreasing(ackNew, ackOld);
+
+        uint256 h = c.hot;
+        {
+            bytes32 latestRoot = c.roots[h.latestIdx() & _RING_MASK];
+            if (latestRoot != data.prevRoot) revert RegistryNotOnLatest(id, latestRoot, data.prevRoot);
+            address verifier = c.verifier;
+            if (!IUpdateVerifier(verifier).verify(data, proof)) revert RegistryInvalidProof(id, verifier);
+        }
+
+        if (ackNew != ackOld) {
+            h = _applyAckAlongPath(c, id, h, ackOld, ackNew);
+            c.config = cfg.setLatestAck(ackNew);
+        }
+        index = _append(c, id, h, data.newRoot);
+
+        emit UpdateSubmitted(id, index, data.newRoot, ackNew, data.l2Block);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function setChainStatus(ChainId chainId, ChainStatus status) external onlyRole(STATUS_ROLE) {
+        Chain storage c = _chains[chainId];
+        uint256 cfg = c.config;
+        if (cfg == 0) revert RegistryUnknownChain(chainId);
+        ChainStatus from = ChainStatus(cfg.status());
+        if (from == ChainStatus.Ejected || status == ChainStatus.None || status == from) {
+            revert RegistryInvalidStatusChange(chainId, from, status);
+        }
+        c.config = cfg.setStatus(uint8(status));
+        bool wasActive = from == ChainStatus.Active;
+        bool isActive = status == ChainStatus.Active;
+        if (wasActive != isActive) _adjustMembership(chainId, cfg.latestAck(), isActive);
+        emit ChainStatusChanged(chainId, from, status);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function setLimits(Limits calldata newLimits) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setLimits(newLimits);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IValidiumRegistry
+    function chain(ChainId chainId) external view returns (ChainInfo memory info) {
+        Chain storage c = _known(chainId);
+        uint256 h = c.hot;
+        uint256 cfg = c.config;
+        info = ChainInfo({
+            parent: ChainId.wrap(h.parent()),
+            operator: cfg.operator(),
+            verifier: c.verifier,
+            status: ChainStatus(cfg.status()),
+            depth: cfg.depth(),
+            childCount: cfg.childCount(),
+            subtreeSize: uint32(h.b()),
+            stake: c.stake,
+            latestAck: cfg.latestAck(),
+            latestIndex: h.latestIdx(),
+            finalizedIndex: h.finalizedIdx()
+        });
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function subtreeSize(ChainId chainId) external view returns (uint32) {
+        return uint32(_known(chainId).hot.b());
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function ancestors(ChainId chainId) external view returns (ChainId[] memory path) {
+        Chain storage c = _known(chainId);
+        uint256 depth = c.config.depth();
+        path = new ChainId[](depth - 1);
+        ChainId u = ChainId.wrap(c.hot.parent());
+        for (uint256 i; u != SETTLEMENT_ROOT; ++i) {
+            path[i] = u;
+            u = ChainId.wrap(_chains[u].hot.parent());
+        }
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function commitment(ChainId chainId, uint32 index) public view returns (CommitmentInfo memory info) {
+        Chain storage c = _known(chainId);
+        uint256 h = c.hot;
+        uint32 last = h.latestIdx();
+        if (index > last) revert RegistryUnknownCommitment(chainId, index);
+        uint32 fin = h.finalizedIdx();
+        if (index < fin) {
+            info.status = CommitmentStatus.Pruned;
+            return info;
+        }
+        (uint256 blk, uint256 a) = _blockAndA(c, h, index);
+        info = CommitmentInfo({
+            root: c.roots[index & _RING_MASK],
+            blockNumber: uint64(blk),
+            a: uint32(a),
+            b: uint32(h.b()),
+            status: index == fin ? CommitmentStatus.Finalized : CommitmentStatus.Pending
+        });
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function acceptance(ChainId chainId, uint32 index) external view returns (uint32 a, uint32 b) {
+        CommitmentInfo memory info = commitment(chainId, index);
+        return (info.a, uint32(_chains[chainId].hot.b()));
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function latestCommitment(ChainId chainId) external view returns (uint32 index, CommitmentInfo memory info) {
+        index = _known(chainId).hot.latestIdx();
+        info = commitment(chainId, index);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function finalizedCommitment(ChainId chainId) external view returns (uint32 index, CommitmentInfo memory info) {
+        index = _known(chainId).hot.finalizedIdx();
+        info = commitment(chainId, index);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function chainCount() external view returns (uint256) {
+        return _chainIds.length;
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function chainIdAt(uint256 i) external view returns (ChainId) {
+        return _chainIds[i];
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function limits() external view returns (Limits memory) {
+        return _limits;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               INTERNALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Applies one chain's ack move [ackOld, ackNew) to the commitments of `id` (hot word `h`):
+    ///      every live commitment with ackOld ≤ block < ackNew gains one acknowledgement. Scans from
+    ///      the newest commitment down and stops at the first one below ackOld, at the finalized one,
+    ///      or at the first that becomes final (everything older is pruned by it).
+    /// @return The new hot word (ring lanes are written here; the caller writes the hot word).
+    function _applyAck(
+        Chain storage c,
+        ChainId id,
+        uint256 h,
+        uint256 ackOld,
+        uint256 ackNew
+    ) private returns (uint256) {
+        // Blocks are non-decreasing in index: if the latest is below ackOld, so is everything.
+        if (h.latestBlock() < ackOld) return h;
+        uint256 fin = h.finalizedIdx();
+        uint256 b = h.b();
+        uint256 j = h.latestIdx();
+        if (h.latestBlock() < ackNew) {
+            uint256 a = h.latestA() + 1;
+            h = h.setLatestA(a);
+            if (j == fin) return h;
+            if (a << 1 > b) return _finalize(id, h, j);
+            if (h.prevBlock() < ackOld) return h;
+        } else if (j == fin) {
+            return h;
+        }
+        // Older live commitments, newest first: j-1 down to fin.
+        uint256 newFinal;
+        uint256 page = type(uint256).max;
+        uint256 word;
+        bool dirty;
+        while (true) {
+            unchecked {
+                --j;
+            }
+            uint256 pos = j & _RING_MASK;
+            if (pos >> 2 != page) {
+                if (dirty) c.meta[page] = word;
+                page = pos >> 2;
+                word = c.meta[page];
+                dirty = false;
+            }
+            (uint256 blk, uint256 a) = word.lane(pos & 3);
+            if (blk < ackOld) break;
+            if (blk < ackNew) {
+                unchecked {
+                    ++a;
+                }
+                word = word.setLane(pos & 3, blk, a);
+                dirty = true;
+                if (j != fin && a << 1 > b) {
+                    newFinal = j;
+                    break;
+                }
+            }
+            if (j == fin) break;
+        }
+        if (dirty) c.meta[page] = word;
+        return newFinal == 0 ? h : _finalize(id, h, newFinal);
+    }
+
+    /// @dev Applies an ack move to chain `id` (hot word `h`, returned updated, not written) and to
+    ///      every ancestor (written here).
+    function _applyAckAlongPath(
+        Chain storage c,
+        ChainId id,
+        uint256 h,
+        uint256 ackOld,
+        uint256 ackNew
+    ) private returns (uint256) {
+        h = _applyAck(c, id, h, ackOld, ackNew);
+        for (ChainId u = ChainId.wrap(h.parent()); u != SETTLEMENT_ROOT;) {
+            Chain storage uc = _chains[u];
+            uint256 uh = uc.hot;
+            uint256 nh = _applyAck(uc, u, uh, ackOld, ackNew);
+            if (nh != uh) uc.hot = nh;
+            u = ChainId.wrap(uh.parent());
+        }
+        return h;
+    }
+
+    /// @dev Appends `root` as the chain's new latest commitment at the current block, with a = 0.
+    function _append(Chain storage c, ChainId id, uint256 h, bytes32 root) private returns (uint32 index) {
+        uint256 last = h.latestIdx();
+        uint256 pending = last - h.finalizedIdx();
+        if (pending >= MAX_PENDING) revert RegistryTooManyPending(id, uint32(pending));
+        // Spill the old latest commitment's (block, a) into its ring lane; the hot word takes the new one.
+        uint256 pos = last & _RING_MASK;
+        uint256 page = pos >> 2;
+        c.meta[page] = c.meta[page].setLane(pos & 3, h.latestBlock(), h.latestA());
+        unchecked {
+            index = uint32(last + 1);
+        }
+        c.roots[index & _RING_MASK] = root;
+        c.hot = h.appendCommitment(block.number);
+    }
+
+    /// @dev Adds (`add`) or removes a chain with latest ack `ack` from b and a along its path, and
+    ///      re-evaluates finality on every chain of the path. O(depth · MAX_PENDING); used only on
+    ///      status changes.
+    function _adjustMembership(ChainId id, uint256 ack, bool add) private {
+        for (ChainId u = id; u != SETTLEMENT_ROOT;) {
+            Chain storage c = _chains[u];
+            uint256 h = c.hot;
+            uint256 b = add ? h.b() + 1 : h.b() - 1;
+            h = h.setB(b);
+            uint256 fin = h.finalizedIdx();
+            uint256 last = h.latestIdx();
+            if (ack > 0) {
+                for (uint256 j = fin; j < last; ++j) {
+                    uint256 pos = j & _RING_MASK;
+                    uint256 word = c.meta[pos >> 2];
+                    (uint256 blk, uint256 a) = word.lane(pos & 3);
+                    if (blk >= ack) break;
+                    c.meta[pos >> 2] = word.setLane(pos & 3, blk, add ? a + 1 : a - 1);
+                }
+                if (h.latestBlock() < ack) h = h.setLatestA(add ? h.latestA() + 1 : h.latestA() - 1);
+            }
+            for (uint256 j = last; j > fin; --j) {
+                (, uint256 a) = _blockAndA(c, h, j);
+                if (a << 1 > b) {
+                    h = _finalize(u, h, j);
+                    break;
+                }
+            }
+            c.hot = h;
+            u = ChainId.wrap(h.parent());
+        }
+    }
+
+    /// @dev Marks commitment `j` of `id` final and prunes everything older.
+    function _finalize(ChainId id, uint256 h, uint256 j) private returns (uint256) {
+        uint32 old = h.finalizedIdx();
+        emit CommitmentFinalized(id, uint32(j));
+        emit CommitmentsPruned(id, old, uint32(j));
+        return h.setFinalizedIdx(j);
+    }
+
+    /// @dev Block and a-count of live commitment `j`: the latest is in the hot word, others in the ring.
+    function _blockAndA(Chain storage c, uint256 h, uint256 j) private view returns (uint256, uint256) {
+        if (j == h.latestIdx()) return (h.latestBlock(), h.latestA());
+        uint256 pos = j & _RING_MASK;
+        return c.meta[pos >> 2].lane(pos & 3);
+    }
+
+    function _known(ChainId chainId) private view returns (Chain storage c) {
+        c = _chains[chainId];
+        if (c.config == 0) revert RegistryUnknownChain(chainId);
+    }
+
+    function _setLimits(Limits memory lim) private {
+        if (lim.maxFanOut == 0 || lim.maxFanOut > _MAX_FAN_OUT_LIMIT || lim.maxDepth == 0 || lim.maxDepth > _MAX_DEPTH_LIMIT) {
+            revert RegistryInvalidLimits(lim.maxFanOut, lim.maxDepth);
+        }
+        _limits = lim;
+        emit LimitsUpdated(lim.maxFanOut, lim.maxDepth, lim.minStake);
+    }
+}

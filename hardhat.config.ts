@@ -1,0 +1,65 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The compiler comes from the npm `solc` package (solcjs, WebAssembly): Hardhat never downloads one.
+ * Keep SOLC_VERSION equal to the pinned `solc` version in package.json.
+ */
+const SOLC_VERSION = "0.8.30";
+const solcPath = require.resolve("solc/soljson.js");
+
+const compiler = {
+  version: SOLC_VERSION,
+  path: solcPath,
+  settings: {
+    evmVersion: "prague",
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR: false,
+  },
+};
+
+const ci = process.env.CI === "true" || process.env.CI === "1";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: compiler,
+      production: compiler,
+    },
+  },
+  paths: {
+    tests: {
+      mocha: "test",
+      solidity: "test/solidity",
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: ci ? 512 : 256, seed: "0x636c75737465726b6974" },
+      invariant: { runs: ci ? 64 : 32, depth: 40, failOnRevert: false },
+    },
+    mocha: {
+      timeout: 600_000,
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  networks: {
+    hardhatMainnet: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "prague",
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+  },
+});

@@ -38,8 +38,10 @@ fi
 # under any Node, and what matters is that `node` on PATH (which npm uses for install scripts and
 # platform detection) is Node 22.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[clusterkit] installing dependencies (npm ci)" >&2
-  npm ci --loglevel=error --no-audit --no-fund >&2
+  # `npm install` honours package-lock.json. (`npm ci` is not used: npm 11 writes lock files without the
+  # other platforms' optional EDR packages and then refuses them in `npm ci`.)
+  echo "[clusterkit] installing dependencies (npm install, from package-lock.json)" >&2
+  npm install --loglevel=error --no-audit --no-fund >&2
 fi
 
 exec "$@"

@@ -22,16 +22,18 @@ node_ok() {
 if ! node_ok; then
   tools="$root/.tools/node22"
   bin="$tools/node_modules/node/bin"
+  said="${CLUSTERKIT_NODE22_SAID:-}"
   if [ ! -x "$bin/node" ]; then
-    echo "[clusterkit] Node $(node --version 2>/dev/null || echo none) is older than 22.13; installing Node $NODE22_VERSION from the npm registry into .tools/node22" >&2
+    echo "[clusterkit] Node $(node --version 2>/dev/null || echo none) is older than 22.13: installing Node $NODE22_VERSION from the npm registry into .tools/node22 and running everything under it" >&2
+    said=1
     mkdir -p "$tools"
-    npm install --prefix "$tools" --no-save --no-package-lock --loglevel=error "node@$NODE22_VERSION" >&2
+    npm install --prefix "$tools" --no-save --no-package-lock --loglevel=error --no-audit --no-fund "node@$NODE22_VERSION" >/dev/null
   fi
   export PATH="$bin:$PATH"
-  if [ -z "${CLUSTERKIT_NODE22_SAID:-}" ]; then
-    echo "[clusterkit] using Node $(node --version) from .tools/node22 (system Node is older than 22.13)" >&2
-    export CLUSTERKIT_NODE22_SAID=1
+  if [ -z "$said" ]; then
+    echo "[clusterkit] system Node is older than 22.13: running under Node $(node --version) from .tools/node22" >&2
   fi
+  export CLUSTERKIT_NODE22_SAID=1
 fi
 
 # npm from the same Node installation is not shipped by the `node` package; the system npm works

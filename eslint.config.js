@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".tools/", "artifacts/", "cache/", "typechain-types/", "coverage/", "ignition/deployments/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".tools/",
+      "artifacts/",
+      "cache/",
+      "typechain-types/",
+      "coverage/",
+      "ignition/deployments/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

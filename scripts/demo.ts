@@ -109,4 +109,6 @@ for (const [step, id] of schedule) {
 
 const [vIdx] = await registry.finalizedCommitment(1n);
 const [c1Idx] = await registry.finalizedCommitment(2n);
-console.log(`\nResult: V finalized #${vIdx}, C1 finalized #${c1Idx}; as in the worked example, v2 (3,5) is final and v1 pruned.`);
+console.log(
+  `\nResult: V finalized #${vIdx}, C1 finalized #${c1Idx}; as in the worked example, v2 (3,5) is final and v1 pruned.`,
+);

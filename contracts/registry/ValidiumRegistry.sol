@@ -438,7 +438,12 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     }
 
     function _setLimits(Limits memory lim) private {
-        if (lim.maxFanOut == 0 || lim.maxFanOut > _MAX_FAN_OUT_LIMIT || lim.maxDepth == 0 || lim.maxDepth > _MAX_DEPTH_LIMIT) {
+        if (
+            lim.maxFanOut == 0 ||
+            lim.maxFanOut > _MAX_FAN_OUT_LIMIT ||
+            lim.maxDepth == 0 ||
+            lim.maxDepth > _MAX_DEPTH_LIMIT
+        ) {
             revert RegistryInvalidLimits(lim.maxFanOut, lim.maxDepth);
         }
         _limits = lim;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 
-export type ModuleParameters = Record<string, Record<string, unknown>>;
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 
 function revive(value: unknown): unknown {
   if (typeof value === "string" && /^-?\d+n$/.test(value)) return BigInt(value.slice(0, -1));
@@ -16,6 +16,6 @@ function revive(value: unknown): unknown {
 }
 
 /** Loads `ignition/parameters/<network>.json` (or any path) with bigint revival. */
-export function loadIgnitionParameters(path: string): ModuleParameters {
-  return revive(JSON.parse(readFileSync(path, "utf8"))) as ModuleParameters;
+export function loadIgnitionParameters(path: string): DeploymentParameters {
+  return revive(JSON.parse(readFileSync(path, "utf8"))) as DeploymentParameters;
 }

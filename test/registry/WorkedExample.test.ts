@@ -19,8 +19,10 @@ const NAMES = new Map([
   [C3, "C3"],
   [G, "G"],
 ]);
-/** The example's block 10 is T0 + 10 here (deployment uses the first blocks). */
-const T0 = 100;
+/**
+ * The example's block 10 is T0 + 10 here: T0 is the first multiple of 100 after the fixture's blocks
+ * (the fixture may be restored at any height, depending on which test file loaded it first).
+ */
 
 /** Expected state after each block of the example; commitments listed by chain, then index. */
 const EXPECTED: Array<[number, string[]]> = [
@@ -132,6 +134,7 @@ describe("ValidiumRegistry: the worked example", function () {
     expect(await registry.subtreeSize(V)).to.equal(5n);
     expect(await registry.subtreeSize(C1)).to.equal(2n);
 
+    const T0 = Math.ceil(((await ethers.provider.getBlockNumber()) + 1) / 100) * 100;
     const next = new Map(ids.map((id) => [id, 1]));
     const schedule: Array<[number, bigint]> = [
       [10, V],

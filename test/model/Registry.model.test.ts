@@ -14,7 +14,7 @@ import { expect } from "chai";
 import type { ContractTransactionResponse, Interface, Result, TransactionReceipt } from "ethers";
 import fc from "fast-check";
 
-import { RegistryModel, type CommitmentView, type OpResult } from "../../src/model/registryModel.ts";
+import { RegistryModel, type ChainView, type CommitmentView, type OpResult } from "../../src/model/registryModel.ts";
 import { ChainStatus, updateData } from "../../src/sdk/registry.ts";
 import type { ValidiumRegistry } from "../../typechain-types/index.ts";
 import { deployRegistry, ethers, networkHelpers, type RegistryFixture } from "../helpers/fixtures.ts";
@@ -60,22 +60,11 @@ interface Snapshot {
   settlementChain: string;
 }
 
-interface ChainSnapshot {
-  id: bigint;
-  parent: bigint;
-  operator: string;
-  verifier: string;
+/** The model's chain view as read from the contract, plus the other per-chain views. */
+interface ChainSnapshot extends Omit<ChainView, "status"> {
   status: number;
-  depth: number;
-  childCount: number;
-  subtreeSize: number;
-  stake: bigint;
-  latestAck: bigint;
-  latestIndex: number;
-  finalizedIndex: number;
   /** `subtreeSize(id)`. */
   subtreeSizeView: number;
-  ancestors: bigint[];
   commitments: CommitmentView[];
   acceptance: Array<[number, number]>;
   latest: { index: number; info: CommitmentView };

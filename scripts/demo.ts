@@ -7,6 +7,8 @@
  */
 import { network } from "hardhat";
 
+import { runLatencyScenario } from "./demo-latency.ts";
+
 import ClusterModule from "../ignition/modules/Cluster.ts";
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
 import { loadIgnitionParameters } from "../src/sdk/ignition-params.ts";
@@ -112,3 +114,5 @@ const [c1Idx] = await registry.finalizedCommitment(2n);
 console.log(
   `\nResult: V finalized #${vIdx}, C1 finalized #${c1Idx}; as in the worked example, v2 (3,5) is final and v1 pruned.`,
 );
+
+await runLatencyScenario(ethers, ignition, networkHelpers);

@@ -1,69 +1,116 @@
 /**
- * ClusterKit command line: operator actions on a deployed registry over any JSON-RPC endpoint.
+ * ClusterKit command line: operator actions on deployed contracts over any JSON-RPC endpoint.
  *
- *   npm run cli -- <command> [--rpc URL] [--registry ADDRESS] [--key PRIVATE_KEY] [options]
+ *   npm run cli -- <command> [--rpc URL] [--key PRIVATE_KEY] [options]
  *
- * Commands:
+ * Registry (--registry ADDRESS or $CLUSTERKIT_REGISTRY):
  *   register    --chain ID [--parent ID] --operator ADDR --verifier ADDR [--genesis ROOT] [--stake WEI]
  *   update      --chain ID --new-root ROOT [--prev-root ROOT] [--ack BLOCK] [--l2-block N] [--proof HEX]
  *   set-status  --chain ID --status active|frozen|ejected
  *   show        the tree, b per chain, and every commitment with its (a, b)
  *
- * Defaults: --rpc $CLUSTERKIT_RPC or http://127.0.0.1:8545; --registry $CLUSTERKIT_REGISTRY;
- * --key $CLUSTERKIT_KEY (without a key, the node's first unlocked account signs).
+ * Latency (--oracle ADDRESS or $CLUSTERKIT_ORACLE; --schedule ADDRESS or $CLUSTERKIT_SCHEDULE):
+ *   schedule    --matrix FILE [--epochs E] [--min-share-a K] [--max-share-a K] [--min-share-b K]
+ *               [--max-share-b K] [--max-run R]           solve a JSON/CSV matrix (µs) off chain
+ *   schedule    --window K [--submit]                     solve the on-chain matrix of window K's
+ *                                                         measurement epoch; --submit proposes it
+ *   report      --key-file FILE --peer-network ID --rtts a,b,...   post a node's signed RTT report
+ *               (key file: {"privateKey": "0x…", "network": ID, "node": I}; the enclave key signs it)
+ *
+ * Defaults: --rpc $CLUSTERKIT_RPC or http://127.0.0.1:8545; --key $CLUSTERKIT_KEY (without a key, the
+ * node's first unlocked account sends transactions).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { Contract, Interface, JsonRpcProvider, Wallet, isHexString, type Signer } from "ethers";
 
-import type { ValidiumRegistry } from "../../typechain-types/index.ts";
+import type { LatencyOracle, LeaderSchedule, ValidiumRegistry } from "../../typechain-types/index.ts";
+import { report, scheduleFromChain, scheduleFromFile } from "./latency-commands.ts";
 import { CliError, register, setStatus, show, update } from "./registry-commands.ts";
 
 const USAGE = readFileSync(new URL(import.meta.url), "utf8")
   .split("*/")[0]!
   .replace(/^\/\*\*?|^ \* ?/gm, "");
 
-const ARTIFACT = new URL(
-  "../../artifacts/contracts/registry/ValidiumRegistry.sol/ValidiumRegistry.json",
-  import.meta.url,
-);
-const ABI = (JSON.parse(readFileSync(ARTIFACT, "utf8")) as { abi: unknown[] }).abi;
+function abi(path: string): unknown[] {
+  const url = new URL(`../../artifacts/contracts/${path}`, import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { abi: unknown[] }).abi;
+}
+const ABIS = {
+  registry: abi("registry/ValidiumRegistry.sol/ValidiumRegistry.json"),
+  oracle: abi("latency/LatencyOracle.sol/LatencyOracle.json"),
+  schedule: abi("latency/LeaderSchedule.sol/LeaderSchedule.json"),
+};
+const ALL_ERRORS = new Interface([
+  ...new Set(Object.values(ABIS).flatMap((a) => (a as Array<{ type: string }>).filter((f) => f.type === "error"))),
+] as never);
 
-/** `Name(arg, ...)` for a registry custom error in revert data, or undefined. */
+/** `Name(arg, ...)` for a ClusterKit custom error in revert data, or undefined. */
 function decodeRevert(data: unknown): string | undefined {
   if (typeof data !== "string" || !isHexString(data) || data.length < 10) return undefined;
-  const parsed = new Interface(ABI as never).parseError(data);
+  const parsed = ALL_ERRORS.parseError(data);
   return parsed ? `${parsed.name}(${parsed.args.join(", ")})` : undefined;
 }
 
-const COMMANDS = { register, update, "set-status": setStatus, show } as const;
+const REGISTRY_COMMANDS = { register, update, "set-status": setStatus, show } as const;
+const COMMANDS = new Set([...Object.keys(REGISTRY_COMMANDS), "schedule", "report"]);
+
+const STRING_OPTIONS = [
+  ["rpc", "key", "registry", "oracle", "schedule", "chain", "parent", "operator", "verifier", "genesis", "stake"],
+  ["new-root", "prev-root", "ack", "l2-block", "proof", "status", "matrix", "epochs", "min-share-a", "max-share-a"],
+  ["min-share-b", "max-share-b", "max-run", "window", "key-file", "peer-network", "rtts"],
+].flat();
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: Object.fromEntries(
-      ["rpc", "registry", "key", "chain", "parent", "operator", "verifier", "genesis", "stake", "new-root"]
-        .concat(["prev-root", "ack", "l2-block", "proof", "status"])
-        .map((k) => [k, { type: "string" as const }]),
-    ),
+    options: {
+      ...Object.fromEntries(STRING_OPTIONS.map((k) => [k, { type: "string" as const }])),
+      submit: { type: "boolean" as const },
+    },
   });
-  const command = positionals[0] as keyof typeof COMMANDS | undefined;
-  if (command === undefined || !(command in COMMANDS)) {
+  const command = positionals[0];
+  if (command === undefined || !COMMANDS.has(command)) {
     console.log(USAGE);
     return command === undefined ? 0 : 2;
   }
-  const o = values as Record<string, string | undefined>;
-  const rpc = o.rpc ?? process.env.CLUSTERKIT_RPC ?? "http://127.0.0.1:8545";
-  const address = o.registry ?? process.env.CLUSTERKIT_REGISTRY;
-  if (!address) throw new CliError("--registry (or CLUSTERKIT_REGISTRY) is required");
-  const provider = new JsonRpcProvider(rpc);
-  const key = o.key ?? process.env.CLUSTERKIT_KEY;
+  const o = values as Record<string, string | boolean | undefined>;
+  const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+
+  // Off-chain scheduling needs no node.
+  if (command === "schedule" && s("matrix") !== undefined) {
+    for (const line of scheduleFromFile(o)) console.log(line);
+    return 0;
+  }
+
+  const provider = new JsonRpcProvider(s("rpc") ?? process.env.CLUSTERKIT_RPC ?? "http://127.0.0.1:8545");
+  const key = s("key") ?? process.env.CLUSTERKIT_KEY;
   const signer: Signer = key ? new Wallet(key, provider) : await provider.getSigner(0);
-  const registry = new Contract(address, ABI as never, signer) as unknown as ValidiumRegistry;
-  const run = COMMANDS[command] as (r: ValidiumRegistry, o: Record<string, string | undefined>) => Promise<string[]>;
-  for (const line of await run(registry, o)) console.log(line);
+  const at = (name: string, env: string) => {
+    const address = s(name) ?? process.env[env];
+    if (!address) throw new CliError(`--${name} (or ${env}) is required`);
+    return address;
+  };
+  let lines: string[];
+  if (command === "schedule" || command === "report") {
+    const oracle = new Contract(at("oracle", "CLUSTERKIT_ORACLE"), ABIS.oracle as never, signer);
+    if (command === "report") {
+      lines = await report(oracle as unknown as LatencyOracle, o);
+    } else {
+      const schedule = new Contract(at("schedule", "CLUSTERKIT_SCHEDULE"), ABIS.schedule as never, signer);
+      lines = await scheduleFromChain(schedule as unknown as LeaderSchedule, oracle as unknown as LatencyOracle, o);
+    }
+  } else {
+    const registry = new Contract(at("registry", "CLUSTERKIT_REGISTRY"), ABIS.registry as never, signer);
+    const run = REGISTRY_COMMANDS[command as keyof typeof REGISTRY_COMMANDS] as (
+      r: ValidiumRegistry,
+      o: Record<string, string | undefined>,
+    ) => Promise<string[]>;
+    lines = await run(registry as unknown as ValidiumRegistry, o as Record<string, string | undefined>);
+  }
+  for (const line of lines) console.log(line);
   provider.destroy();
   return 0;
 }

@@ -10,7 +10,10 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function roll(uint256 newHeight) external;
+    function warp(uint256 newTimestamp) external;
     function chainId(uint256 newChainId) external;
+    function addr(uint256 privateKey) external pure returns (address keyAddr);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function deal(address account, uint256 newBalance) external;
     function assume(bool condition) external pure;
     function label(address account, string calldata newLabel) external;

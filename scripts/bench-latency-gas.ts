@@ -2,8 +2,8 @@
  * Gas benchmark of LeaderSchedule (docs/LATENCY.md §4): `propose` with its optimality certificate for
  * n = m = 4, 8, 16, 32 (E = 4n), and `solveOnChain` on the seed instance (3 × 2) and on 8 × 8 (E = 32).
  *
- * Run: npx hardhat run scripts/bench-latency-gas.ts (this section alone; `npm run bench:latency` runs all)  (prints both tables and, as its LAST line, a JSON
- * object { certificate, solveOnChain }). `benchCertificateGas` and `benchSolveOnChainGas` are exported for
+ * Run: npx hardhat run scripts/bench-latency-gas.ts for this part alone (prints both tables and, as its
+ * LAST line, a JSON object { certificate, solveOnChain }); `npm run bench:latency` runs it with the solver. `benchCertificateGas` and `benchSolveOnChainGas` are exported for
  * the combined latency benchmark.
  *
  * Method:

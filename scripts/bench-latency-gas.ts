@@ -3,8 +3,8 @@
  * n = m = 4, 8, 16, 32 (E = 4n), and `solveOnChain` on the seed instance (3 × 2) and on 8 × 8 (E = 32).
  *
  * Run: npx hardhat run scripts/bench-latency-gas.ts for this part alone (prints both tables and, as its
- * LAST line, a JSON object { certificate, solveOnChain }); `npm run bench:latency` runs it with the solver. `benchCertificateGas` and `benchSolveOnChainGas` are exported for
- * the combined latency benchmark.
+ * LAST line, a JSON object { certificate, solveOnChain }); `npm run bench:latency` runs it with the solver,
+ * which imports `benchCertificateGas` and `benchSolveOnChainGas` from here.
  *
  * Method:
  * - One MockLatencyOracle (contracts/mocks: the matrix, node counts and current epoch are set directly, so

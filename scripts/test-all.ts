@@ -26,16 +26,19 @@ const steps: Step[] = [
   { name: "prettier", cmd: npx("prettier", "--check", "."), kind: "check" },
   {
     name: "solhint",
-    cmd: npx("solhint", "--max-warnings", "50", "contracts/**/*.sol", "test/solidity/**/*.sol"),
+    cmd: npx("solhint", "--max-warnings", "0", "contracts/**/*.sol", "test/solidity/**/*.sol"),
     kind: "check",
   },
   { name: "eslint", cmd: npx("eslint", "."), kind: "check" },
   { name: "tsc --noEmit", cmd: npx("tsc", "--noEmit"), kind: "check" },
   // One run: the tests, and the comparison of their gas with the committed .gas-snapshot (a mismatch
-  // fails the run and counts as one failure).
+  // beyond the tolerance fails the run and counts as one failure).
   {
     name: "solidity tests (unit, fuzz, invariant) + gas snapshot",
-    cmd: npx("hardhat", "test", "solidity", "--snapshot-check"),
+    // 0.5 % tolerance: the medians of a few fuzz tests whose gas spans millions (LeaderSchedule's
+    // brute-force comparisons) drift by up to ~0.05 % between runs of the same code; plain tests are
+    // deterministic, and exact gas is tracked by the benchmarks.
+    cmd: npx("hardhat", "test", "solidity", "--snapshot-check", "--tolerance", "0.5"),
     kind: "suite",
   },
   { name: "typescript tests (unit, example, model)", cmd: npx("hardhat", "test", "mocha"), kind: "suite" },

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ChainId} from "../types/ChainId.sol";
+import {IAttestationVerifier} from "./IAttestationVerifier.sol";
 
 /// @title ILatencyOracle
 /// @notice Attested round-trip-time reports between the sequencer candidates of cluster networks, one
@@ -127,4 +128,34 @@ interface ILatencyOracle {
 
     /// @notice EIP-712 digest a node signs for `report`.
     function reportDigest(LatencyReport calldata report) external view returns (bytes32);
+
+    /// @notice Start of epoch 0 (unix seconds).
+    function genesisTime() external view returns (uint64);
+
+    /// @notice Seconds per epoch.
+    function epochDuration() external view returns (uint64);
+
+    /// @notice First second of `epoch`.
+    function epochStart(uint64 epoch) external view returns (uint256);
+
+    /// @notice The disagreement tolerance in basis points.
+    function disagreementBps() external view returns (uint32);
+
+    /// @notice The attestation verifier that admits enclave keys.
+    function attestationVerifier() external view returns (IAttestationVerifier);
+
+    /// @notice Whether `network` was added.
+    function isNetwork(ChainId network) external view returns (bool);
+
+    /// @notice Number of networks added.
+    function networkCount() external view returns (uint256);
+
+    /// @notice The `i`-th network, in order of addition.
+    function networkAt(uint256 i) external view returns (ChainId);
+
+    /// @notice Whether `key` was replaced on node `node` of `network` (and so can never return).
+    function isKeyRetired(ChainId network, uint32 node, address key) external view returns (bool);
+
+    /// @notice Bitmap of the nodes of `network` that reported on `peerNetwork` in `epoch` (bit i: node i).
+    function reporters(uint64 epoch, ChainId network, ChainId peerNetwork) external view returns (uint256);
 }

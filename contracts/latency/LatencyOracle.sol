@@ -262,52 +262,52 @@ contract LatencyOracle is ILatencyOracle, AccessControl, EIP712 {
                              MORE VIEWS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Start of epoch 0 (unix seconds).
+    /// @inheritdoc ILatencyOracle
     function genesisTime() external view returns (uint64) {
         return _genesisTime;
     }
 
-    /// @notice Seconds per epoch.
+    /// @inheritdoc ILatencyOracle
     function epochDuration() external view returns (uint64) {
         return _epochDuration;
     }
 
-    /// @notice First second of `epoch`.
+    /// @inheritdoc ILatencyOracle
     function epochStart(uint64 epoch) external view returns (uint256) {
         return uint256(_genesisTime) + uint256(epoch) * _epochDuration;
     }
 
-    /// @notice The disagreement tolerance in basis points.
+    /// @inheritdoc ILatencyOracle
     function disagreementBps() external view returns (uint32) {
         return _disagreementBps;
     }
 
-    /// @notice The attestation verifier that admits enclave keys.
+    /// @inheritdoc ILatencyOracle
     function attestationVerifier() external view returns (IAttestationVerifier) {
         return _verifier;
     }
 
-    /// @notice Whether `network` was added.
+    /// @inheritdoc ILatencyOracle
     function isNetwork(ChainId network) external view returns (bool) {
         return _networks[network].known;
     }
 
-    /// @notice Number of networks added.
+    /// @inheritdoc ILatencyOracle
     function networkCount() external view returns (uint256) {
         return _networkIds.length;
     }
 
-    /// @notice The `i`-th network, in order of addition.
+    /// @inheritdoc ILatencyOracle
     function networkAt(uint256 i) external view returns (ChainId) {
         return _networkIds[i];
     }
 
-    /// @notice Whether `key` was replaced on node `node` of `network` (and so can never return).
+    /// @inheritdoc ILatencyOracle
     function isKeyRetired(ChainId network, uint32 node, address key) external view returns (bool) {
         return _networks[network].retired[node][key];
     }
 
-    /// @notice Bitmap of the nodes of `network` that reported on `peerNetwork` in `epoch` (bit i: node i).
+    /// @inheritdoc ILatencyOracle
     function reporters(uint64 epoch, ChainId network, ChainId peerNetwork) external view returns (uint256) {
         return _reports[epoch][network][peerNetwork].reporters;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 import {ILatencyOracle} from "../interfaces/ILatencyOracle.sol";
 import {ChainId} from "../types/ChainId.sol";
 
@@ -135,6 +136,46 @@ contract MockLatencyOracle is ILatencyOracle {
 
     /// @inheritdoc ILatencyOracle
     function reportDigest(LatencyReport calldata) external pure returns (bytes32) {
+        revert MockUnsupported();
+    }
+
+    function genesisTime() external pure returns (uint64) {
+        revert MockUnsupported();
+    }
+
+    function epochDuration() external pure returns (uint64) {
+        revert MockUnsupported();
+    }
+
+    function epochStart(uint64) external pure returns (uint256) {
+        revert MockUnsupported();
+    }
+
+    function disagreementBps() external pure returns (uint32) {
+        revert MockUnsupported();
+    }
+
+    function attestationVerifier() external pure returns (IAttestationVerifier) {
+        revert MockUnsupported();
+    }
+
+    function isNetwork(ChainId) external pure returns (bool) {
+        revert MockUnsupported();
+    }
+
+    function networkCount() external pure returns (uint256) {
+        revert MockUnsupported();
+    }
+
+    function networkAt(uint256) external pure returns (ChainId) {
+        revert MockUnsupported();
+    }
+
+    function isKeyRetired(ChainId, uint32, address) external pure returns (bool) {
+        revert MockUnsupported();
+    }
+
+    function reporters(uint64, ChainId, ChainId) external pure returns (uint256) {
         revert MockUnsupported();
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ChainId} from "../types/ChainId.sol";
+import {ILatencyOracle} from "./ILatencyOracle.sol";
 
 /// @title ILeaderSchedule
 /// @notice Leader rotation for two networks that minimises the worst cross-network latency, accepted only
@@ -75,4 +76,10 @@ interface ILeaderSchedule {
 
     /// @notice The configuration.
     function config() external view returns (Config memory);
+
+    /// @notice The latency oracle whose matrices the schedules use.
+    function oracle() external view returns (ILatencyOracle);
+
+    /// @notice The effective upper share bounds hi' = min(max, ⌊R(E+1)/(R+1)⌋) the cut is checked with.
+    function effectiveMaxShares() external view returns (uint256 a, uint256 b);
 }

@@ -228,12 +228,12 @@ contract LeaderSchedule is ILeaderSchedule {
             });
     }
 
-    /// @notice The latency oracle whose matrices the schedules use.
+    /// @inheritdoc ILeaderSchedule
     function oracle() external view returns (ILatencyOracle) {
         return _oracle;
     }
 
-    /// @notice The effective upper share bounds hi' = min(max, ⌊R(E+1)/(R+1)⌋) the cut is checked with.
+    /// @inheritdoc ILeaderSchedule
     function effectiveMaxShares() external view returns (uint256 a, uint256 b) {
         return (_effMaxA, _effMaxB);
     }

@@ -23,7 +23,7 @@
 import { getBytes } from "ethers";
 import { network } from "hardhat";
 
-import { solveTwoNetworks, type Cut, type TwoNetworkInstance } from "../src/scheduler/index.ts";
+import { cutToStruct, mulberry32, solveTwoNetworks, type TwoNetworkInstance } from "../src/scheduler/index.ts";
 import type { LeaderSchedule, MockLatencyOracle } from "../typechain-types/index.ts";
 
 /** n = m for the certificate benchmark; E = 4n. */
@@ -51,20 +51,8 @@ interface Bench {
   nextNetwork: bigint;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomMatrix(n: number, m: number, seed: number): number[][] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, () => Array.from({ length: m }, () => 10_000 + Math.floor(rand() * 240_000)));
 }
 
@@ -82,10 +70,6 @@ function instanceOf(latency: number[][], cfg: Config): TwoNetworkInstance {
     maxShareB: cfg.maxShareB,
     maxRun: cfg.maxRun,
   };
-}
-
-function mask(bits: boolean[]): bigint {
-  return bits.reduce((acc, inS, i) => (inS ? acc | (1n << BigInt(i)) : acc), 0n);
 }
 
 function check(condition: boolean, message: string): void {
@@ -147,10 +131,6 @@ async function measure(
   return Number(receipt!.gasUsed);
 }
 
-function toCut(cut: Cut): { sourceIn: boolean; sinkIn: boolean; maskA: bigint; maskB: bigint } {
-  return { sourceIn: cut.sourceIn, sinkIn: cut.sinkIn, maskA: mask(cut.inA), maskB: mask(cut.inB) };
-}
-
 /** Execution gas of the mock's `matrix` for `schedule`'s window 1, sent as its own transaction. */
 async function oracleMatrixGas(bench: Bench, schedule: LeaderSchedule): Promise<number> {
   const [a, b] = await schedule.networks();
@@ -187,7 +167,7 @@ export async function benchCertificateGas(): Promise<Array<{ n: number; gas: num
     const oracleGas = await oracleMatrixGas(bench, schedule);
     const gas = await measure(
       schedule,
-      () => schedule.propose(1n, s.leadersA, s.leadersB, toCut(cut)),
+      () => schedule.propose(1n, s.leadersA, s.leadersB, cutToStruct(cut)),
       s.threshold,
       s.sum,
       `propose n = ${n}`,

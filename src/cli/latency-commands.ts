@@ -10,6 +10,8 @@ import { Wallet } from "ethers";
 import {
   MISSING,
   checkSchedule,
+  cutToStruct,
+  mulberry32,
   parseMatrix,
   solveTwoNetworks,
   type SolveResult,
@@ -40,14 +42,7 @@ const fmt = (us: number) => (us >= MISSING ? "missing" : `${(us / 1000).toFixed(
 
 /** Expected worst latency of a uniformly random rotation (mean over `trials` schedules), and the matrix max. */
 export function randomRotation(latency: number[][], epochs: number, trials = 1000, seed = 1): { meanWorst: number } {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const n = latency.length;
   const m = latency[0]!.length;
   let total = 0;
@@ -143,13 +138,8 @@ export async function scheduleFromChain(
     ...describeSchedule(inst, result, Number(window) * E),
   ];
   if (o.submit === true) {
-    const toMask = (bits: boolean[]) => bits.reduce((acc, b, i) => (b ? acc | (1n << BigInt(i)) : acc), 0n);
-    const tx = await leaderSchedule.propose(window, result.schedule.leadersA, result.schedule.leadersB, {
-      sourceIn: result.cut.sourceIn,
-      sinkIn: result.cut.sinkIn,
-      maskA: toMask(result.cut.inA),
-      maskB: toMask(result.cut.inB),
-    });
+    const { leadersA, leadersB } = result.schedule;
+    const tx = await leaderSchedule.propose(window, leadersA, leadersB, cutToStruct(result.cut));
     const receipt = await tx.wait();
     lines.push(`proposed: tx ${receipt!.hash} in block ${receipt!.blockNumber}, gas ${receipt!.gasUsed}`);
   }

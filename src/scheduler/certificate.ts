@@ -323,3 +323,9 @@ export function bruteForceOptimum(inst: TwoNetworkInstance): BruteForceResult | 
   dfs(0, 0, 0);
   return best;
 }
+
+/** The cut as `ILeaderSchedule.Cut` takes it: bit i of maskA (maskB) set iff A_i (B_i) ∈ S. */
+export function cutToStruct(cut: Cut): { sourceIn: boolean; sinkIn: boolean; maskA: bigint; maskB: bigint } {
+  const mask = (bits: boolean[]) => bits.reduce((acc, inS, i) => (inS ? acc | (1n << BigInt(i)) : acc), 0n);
+  return { sourceIn: cut.sourceIn, sinkIn: cut.sinkIn, maskA: mask(cut.inA), maskB: mask(cut.inB) };
+}

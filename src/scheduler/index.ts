@@ -13,12 +13,13 @@ export {
   checkSchedule,
   checkScheduleShape,
   cutBalance,
+  cutToStruct,
   effectiveMaxShare,
   normalizeInstance,
   runCapacity,
 } from "./certificate.ts";
 export type { BruteForceResult, CheckResult, NormalizedInstance } from "./certificate.ts";
-export { ScheduleInfeasibleError, solveTwoNetworks } from "./solver.ts";
+export { mulberry32, ScheduleInfeasibleError, solveTwoNetworks } from "./solver.ts";
 export type { SolveOptions, SolveResult, SolveStats } from "./solver.ts";
 export { bruteForceMultiOptimum, checkMultiSchedule, latencyFromMatrices, solveMultiNetwork } from "./multi.ts";
 export type { MultiNetworkInstance, MultiOptions, MultiResult, MultiSchedule, PairBound } from "./multi.ts";

@@ -324,7 +324,8 @@ export class FlowNetwork {
     this.cap.set(snapshot);
   }
 
-  private bfsLevels(src: number, snk: number): boolean {
+  /** BFS levels from `src` over residual edges (only `admissible` ones when given); true iff `snk` is reached. */
+  private bfsLevels(src: number, snk: number, admissible?: (e: number) => boolean): boolean {
     const level = this.level;
     level.fill(-1);
     const q = this.queue;
@@ -340,7 +341,7 @@ export class FlowNetwork {
         const e = adj[p]!;
         if (cap[e]! > 0) {
           const w = to[e]!;
-          if (level[w]! < 0) {
+          if (level[w]! < 0 && (admissible === undefined || admissible(e))) {
             level[w] = lv;
             q[tail++] = w;
           }
@@ -536,7 +537,7 @@ export class FlowNetwork {
       }
       // blocking flows along zero-reduced-cost residual edges
       while (flow < limit) {
-        if (!this.bfsLevelsAdmissible(src, snk, admissible)) break;
+        if (!this.bfsLevels(src, snk, admissible)) break;
         const f = this.blockingFlow(src, snk, limit - flow, admissible);
         if (f === 0) break;
         flow += f;
@@ -547,32 +548,6 @@ export class FlowNetwork {
       totalCost += (this.origCap[e]! - cap[e]!) * cost[e]!;
     }
     return { flow, cost: totalCost, phases, potential: pot };
-  }
-
-  private bfsLevelsAdmissible(src: number, snk: number, admissible: (e: number) => boolean): boolean {
-    const level = this.level;
-    level.fill(-1);
-    const q = this.queue;
-    let head = 0;
-    let tail = 0;
-    q[tail++] = src;
-    level[src] = 0;
-    const { start, end, adj, cap, to } = this;
-    while (head < tail) {
-      const v = q[head++]!;
-      const lv = level[v]! + 1;
-      for (let p = start[v]!, pe = end[v]!; p < pe; p++) {
-        const e = adj[p]!;
-        if (cap[e]! > 0) {
-          const w = to[e]!;
-          if (level[w]! < 0 && admissible(e)) {
-            level[w] = lv;
-            q[tail++] = w;
-          }
-        }
-      }
-    }
-    return level[snk]! >= 0;
   }
 }
 

@@ -6,8 +6,10 @@
  */
 import { AbiCoder, TypedDataEncoder, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
-/** The value that stands for "no measurement in either direction": 2^32 − 1. */
-export const MISSING = 4294967295;
+import { MISSING } from "../scheduler/types.ts";
+
+/** The value that stands for "no measurement in either direction": 2^32 − 1 (one definition, shared). */
+export { MISSING };
 
 /** ILatencyOracle.PairFlag, as numbered on chain. */
 export const PairFlag = { Agree: 0, Disagree: 1, OneSided: 2, Missing: 3 } as const;

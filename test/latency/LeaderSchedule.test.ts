@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 
 import LeaderScheduleModule from "../../ignition/modules/LeaderSchedule.ts";
-import { solveTwoNetworks, type Cut } from "../../src/scheduler/index.ts";
+import { cutToStruct, solveTwoNetworks } from "../../src/scheduler/index.ts";
 import { loadIgnitionParameters } from "../../src/sdk/ignition-params.ts";
 import type { LeaderSchedule } from "../../typechain-types/index.ts";
 import { ethers, ignition, networkHelpers } from "../helpers/fixtures.ts";
@@ -34,11 +34,6 @@ async function deploySchedule(parameters: ScheduleParameters): Promise<LeaderSch
     parameters: { LeaderSchedule: { ...parameters } },
   });
   return leaderSchedule as unknown as LeaderSchedule;
-}
-
-function toCut(cut: Cut) {
-  const mask = (bits: boolean[]) => bits.reduce((acc, inS, i) => (inS ? acc | (1n << BigInt(i)) : acc), 0n);
-  return { sourceIn: cut.sourceIn, sinkIn: cut.sinkIn, maskA: mask(cut.inA), maskB: mask(cut.inB) };
 }
 
 /** The real oracle with the seed reports in epoch 2 (window 1's measurement epoch for E = 4), now in epoch 3. */
@@ -114,7 +109,7 @@ describe("LeaderSchedule: seed example on the real LatencyOracle", function () {
       expect(solved.stats.optimal, "certified").to.equal(true);
       const schedule = await deploySchedule({ oracle: f.oracleAddress, networkA: NET_A, networkB: NET_B, ...cfg });
       const { leadersA, leadersB, threshold, sum } = solved.schedule;
-      await expect(schedule.propose(1, leadersA, leadersB, toCut(solved.cut)))
+      await expect(schedule.propose(1, leadersA, leadersB, cutToStruct(solved.cut)))
         .to.emit(schedule, "ScheduleAccepted")
         .withArgs(1n, f.admin.address, threshold, sum);
       // solveOnChain finds the same bottleneck, and cannot beat the stored (T, sum).

@@ -6,7 +6,7 @@ import {ChainId} from "./ChainId.sol";
 /// @notice The public data of one chain update: everything a verifier binds the proof to.
 /// @dev The layout is fixed now so that later subsystems (forced operations, bridge, withdrawals)
 ///      do not change it: fields they need are present and must be zero until they exist.
-///      Every verifier maps this struct to what it checks: a committee signs `keccak256(abi.encode(data))`,
+///      Every verifier maps this struct to what it checks: a TEE committee signs its EIP-712 digest,
 ///      a Groth16 adapter derives its few public signals from it without keccak in the circuit.
 struct UpdatePublicData {
     /// @notice The chain being updated.
@@ -28,6 +28,7 @@ struct UpdatePublicData {
     bytes32 outboxRoot;
     /// @notice Root of the chain's inbox (messages consumed); zero until the bridge exists.
     bytes32 inboxRoot;
-    /// @notice Root of the chain's cumulative withdrawal accumulator; zero until escrow exists.
+    /// @notice Root of this update's withdrawal list (for the reference ledger: the Poseidon Merkle root of the
+    ///         batch's withdrawal entries, docs/LEDGER.md §6).
     bytes32 withdrawalRoot;
 }

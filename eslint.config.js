@@ -12,6 +12,8 @@ export default tseslint.config(
       "typechain-types/",
       "coverage/",
       "ignition/deployments/",
+      ".cache/",
+      "circuits/build/",
     ],
   },
   js.configs.recommended,

@@ -207,6 +207,10 @@ interface IValidiumRegistry {
     /// @notice Number of registered chains (any status).
     function chainCount() external view returns (uint256);
 
+    /// @notice The status of `chainId`: `None` when it is not registered (and for the settlement root).
+    /// @dev One storage read; for contracts that gate user entry points on a chain being active.
+    function chainStatus(ChainId chainId) external view returns (ChainStatus);
+
     /// @notice The `i`-th registered chain id, in registration order.
     function chainIdAt(uint256 i) external view returns (ChainId);
 

@@ -269,6 +269,11 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IValidiumRegistry
+    function chainStatus(ChainId chainId) external view returns (ChainStatus) {
+        return ChainStatus(_chains[chainId].config.status());
+    }
+
+    /// @inheritdoc IValidiumRegistry
     function chainCount() external view returns (uint256) {
         return _chainIds.length;
     }

@@ -1,0 +1,454 @@
+/**
+ * RequestQueue with the real circomlibjs-generated Poseidon contract: the on-chain H_4 equals circomlibjs'
+ * `poseidon`, every deposit's item equals `depositItem` of src/ledger/encoding.ts and its rolling hash
+ * `queueStep` chained from 0 (docs/LEDGER.md §4), queues of interleaved chains are independent, the views
+ * (`length`, `hashAt`, `isQueuePoint`, `escrowed`) agree with a model, and every rejection reverts with its
+ * custom error and changes nothing. Prints the gas of a first and of a steady-state deposit.
+ */
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { expect } from "chai";
+import {
+  type BaseContract,
+  type BaseContractMethod,
+  type ContractTransactionResponse,
+  getAddress,
+  toBeHex,
+  ZeroAddress,
+  ZeroHash,
+} from "ethers";
+import fc from "fast-check";
+
+import { getCrypto, type LedgerCrypto } from "../../src/ledger/crypto.ts";
+import { depositItem, queueStep, TWO_128, TWO_160 } from "../../src/ledger/encoding.ts";
+import { poseidonArtifact } from "../../src/ledger/poseidon-contract.ts";
+import { FIELD_R, type QueueItem } from "../../src/ledger/types.ts";
+import type { RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
+import { deployRegistry, ethers, networkHelpers } from "../helpers/fixtures.ts";
+
+const R = FIELD_R;
+/** Registered chains (top level). */
+const CHAINS = [1n, 2n, 3n] as const;
+/** A chain id the registry does not know. */
+const UNKNOWN = 99n;
+const KEY = 0x1234n;
+/** fast-check seed, fixed so that runs are reproducible. */
+const SEED = 0x636c75;
+
+/** The generated contract's ABI overloads `poseidon` (uint256[4] and bytes32[4]): call it by signature. */
+type Poseidon4 = BaseContract & {
+  "poseidon(uint256[4])": BaseContractMethod<[bigint[]], bigint, bigint>;
+};
+
+interface QueueFixture {
+  registry: ValidiumRegistry;
+  queue: RequestQueue;
+  queueAddress: string;
+  poseidon: Poseidon4;
+  poseidonAddress: string;
+  admin: HardhatEthersSigner;
+  depositor: HardhatEthersSigner;
+  others: HardhatEthersSigner[];
+}
+
+let crypto: LedgerCrypto;
+
+/** Registry with chains 1, 2, 3; the generated Poseidon (4 inputs); the queue. The depositor holds 2^200 wei. */
+async function queueFixture(): Promise<QueueFixture> {
+  const { registry, verifierAddress, admin, operators } = await deployRegistry();
+  for (const id of CHAINS) {
+    await registry.connect(admin).registerChain(id, 0n, operators[0]!.address, verifierAddress, toBeHex(id, 32));
+  }
+  const artifact = poseidonArtifact(4);
+  const deployed = await new ethers.ContractFactory(artifact.abi as never[], artifact.bytecode, admin).deploy();
+  await deployed.waitForDeployment();
+  const poseidon = deployed as unknown as Poseidon4;
+  const poseidonAddress = await poseidon.getAddress();
+  const queue = (await ethers.deployContract("RequestQueue", [
+    await registry.getAddress(),
+    poseidonAddress,
+  ])) as unknown as RequestQueue;
+  const [depositor, ...others] = operators.slice(1) as [HardhatEthersSigner, ...HardhatEthersSigner[]];
+  await networkHelpers.setBalance(depositor.address, 1n << 200n);
+  return {
+    registry,
+    queue,
+    queueAddress: await queue.getAddress(),
+    poseidon,
+    poseidonAddress,
+    admin,
+    depositor,
+    others,
+  };
+}
+
+const hex32 = (x: bigint): string => toBeHex(x, 32);
+const addressOf = (x: bigint): string => getAddress(toBeHex(x, 20));
+
+/** The per-chain model: rolling hashes h_0 … h_n and the escrow. */
+class QueueModel {
+  readonly hashes = new Map<bigint, bigint[]>();
+  readonly escrow = new Map<bigint, bigint>();
+
+  hashesOf(chain: bigint): bigint[] {
+    let hs = this.hashes.get(chain);
+    if (!hs) this.hashes.set(chain, (hs = [0n]));
+    return hs;
+  }
+
+  append(chain: bigint, item: QueueItem, amount: bigint): bigint {
+    const hs = this.hashesOf(chain);
+    const next = queueStep(crypto, hs[hs.length - 1]!, item);
+    hs.push(next);
+    this.escrow.set(chain, (this.escrow.get(chain) ?? 0n) + amount);
+    return next;
+  }
+}
+
+interface Deposit {
+  chain: bigint;
+  accountIndex: bigint;
+  amount: bigint;
+  keyHash: bigint;
+  refund: bigint;
+}
+
+/** Sends a deposit and checks its event against `depositItem`/`queueStep` and the views against `model`. */
+async function depositAndCheck(f: QueueFixture, model: QueueModel, d: Deposit): Promise<void> {
+  const item = depositItem({ tokenId: 0n, ...d });
+  const position = BigInt(model.hashesOf(d.chain).length); // the length after this deposit
+  const expected = model.append(d.chain, item, d.amount);
+  const tx = await f.queue.connect(f.depositor).depositEth(d.chain, d.accountIndex, d.keyHash, addressOf(d.refund), {
+    value: d.amount,
+  });
+  const receipt = (await tx.wait())!;
+  const events = receipt.logs
+    .filter((l) => l.address === f.queueAddress)
+    .map((l) => f.queue.interface.parseLog(l)!)
+    .filter((e) => e.name === "RequestQueued");
+  expect(events).to.have.length(1);
+  const [chainId, pos, w0, w1, w2, rollingHash] = events[0]!.args as unknown as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    string,
+  ];
+  expect({ chainId, pos, w0, w1, w2 }).to.deep.equal({ chainId: d.chain, pos: position, ...item });
+  expect(BigInt(rollingHash)).to.equal(expected, "rolling hash = queueStep(h_{n-1}, item)");
+  expect(await f.queue.length(d.chain)).to.equal(position);
+  expect(await f.queue.hashAt(d.chain, position)).to.equal(hex32(expected));
+  expect(await f.queue.isQueuePoint(d.chain, position, hex32(expected))).to.equal(true);
+}
+
+/** Everything the queue exposes for the registered chains and UNKNOWN, for "no state change" checks. */
+async function snapshot(f: QueueFixture): Promise<unknown> {
+  const out: unknown[] = [await ethers.provider.getBalance(f.queueAddress)];
+  for (const chain of [...CHAINS, UNKNOWN, 0n]) {
+    const len = await f.queue.length(chain);
+    const hashes: string[] = [];
+    for (let n = 0n; n <= len; n++) hashes.push(await f.queue.hashAt(chain, n));
+    out.push({ chain, len, hashes, escrowed: await f.queue.escrowed(chain) });
+  }
+  return out;
+}
+
+/** Deposits `amount` into `chain` from the depositor with fixed other fields. */
+function deposit(
+  f: QueueFixture,
+  chain: bigint,
+  amount: bigint,
+  accountIndex = 0n,
+): Promise<ContractTransactionResponse> {
+  return f.queue.connect(f.depositor).depositEth(chain, accountIndex, KEY, f.depositor.address, { value: amount });
+}
+
+describe("RequestQueue", function () {
+  before(async function () {
+    crypto = await getCrypto();
+  });
+
+  it("deploys with the registry and the generated Poseidon", async function () {
+    const f = await networkHelpers.loadFixture(queueFixture);
+    expect(await f.queue.registry()).to.equal(await f.registry.getAddress());
+    expect(await f.queue.poseidon()).to.equal(f.poseidonAddress);
+    for (const chain of [...CHAINS, UNKNOWN, 0n]) {
+      expect(await f.queue.length(chain)).to.equal(0n);
+      expect(await f.queue.hashAt(chain, 0n)).to.equal(ZeroHash);
+      expect(await f.queue.escrowed(chain)).to.equal(0n);
+      expect(await f.queue.isQueuePoint(chain, 0n, ZeroHash)).to.equal(true);
+    }
+  });
+
+  describe("Poseidon contract", function () {
+    it("equals circomlibjs H_4 on random field elements", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      const field = fc.oneof(
+        fc.bigInt({ min: 0n, max: R - 1n }),
+        fc.constantFrom(0n, 1n, R - 1n, R - 2n, TWO_128 - 1n, TWO_160 - 1n),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.tuple(field, field, field, field), async (inputs) => {
+          expect(await f.poseidon["poseidon(uint256[4])"](inputs)).to.equal(crypto.poseidon(inputs));
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
+    });
+
+    it("reduces inputs modulo r (why the queue rejects key hashes ≥ r)", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      const x = [1n, 2n, 3n, 4n];
+      const aliased = [1n, 2n, 3n + R, 4n];
+      expect(await f.poseidon["poseidon(uint256[4])"](aliased)).to.equal(crypto.poseidon(x));
+    });
+  });
+
+  describe("depositEth", function () {
+    it("emits RequestQueued with the item and the rolling hash, and returns the position", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      const refund = f.others[0]!.address;
+      const item = depositItem({
+        tokenId: 0n,
+        accountIndex: 5n,
+        amount: 10n ** 18n,
+        keyHash: KEY,
+        refund: BigInt(refund),
+      });
+      const h1 = queueStep(crypto, 0n, item);
+      const q = f.queue.connect(f.depositor);
+      expect(await q.depositEth.staticCall(1n, 5n, KEY, refund, { value: 10n ** 18n })).to.equal(1n);
+      await expect(q.depositEth(1n, 5n, KEY, refund, { value: 10n ** 18n }))
+        .to.emit(f.queue, "RequestQueued")
+        .withArgs(1n, 1n, item.w0, item.w1, item.w2, hex32(h1));
+      const h2 = queueStep(crypto, h1, item);
+      expect(await q.depositEth.staticCall(1n, 5n, KEY, refund, { value: 10n ** 18n })).to.equal(2n);
+      await expect(q.depositEth(1n, 5n, KEY, refund, { value: 10n ** 18n }))
+        .to.emit(f.queue, "RequestQueued")
+        .withArgs(1n, 2n, item.w0, item.w1, item.w2, hex32(h2));
+    });
+
+    it("matches depositItem and queueStep for random deposits into interleaved chains", async function () {
+      const depositArb = fc.record({
+        chain: fc.constantFrom(...CHAINS),
+        accountIndex: fc.oneof(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.constantFrom(0n, 0xffffffffn)),
+        amount: fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 20n }), fc.constantFrom(1n, TWO_128 - 1n)),
+        keyHash: fc.oneof(fc.bigInt({ min: 1n, max: R - 1n }), fc.constantFrom(1n, R - 1n)),
+        refund: fc.oneof(fc.bigInt({ min: 1n, max: TWO_160 - 1n }), fc.constantFrom(1n, TWO_160 - 1n)),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(depositArb, { minLength: 1, maxLength: 12 }), async (deposits) => {
+          const f = await networkHelpers.loadFixture(queueFixture);
+          const model = new QueueModel();
+          for (const d of deposits) await depositAndCheck(f, model, d);
+          // Afterwards: every position of every chain, and the escrows.
+          let total = 0n;
+          for (const chain of CHAINS) {
+            const hs = model.hashesOf(chain);
+            expect(await f.queue.length(chain)).to.equal(BigInt(hs.length - 1));
+            for (const [n, h] of hs.entries()) {
+              expect(await f.queue.hashAt(chain, n)).to.equal(hex32(h));
+              expect(await f.queue.isQueuePoint(chain, n, hex32(h))).to.equal(true);
+            }
+            const escrow = model.escrow.get(chain) ?? 0n;
+            expect(await f.queue.escrowed(chain)).to.equal(escrow);
+            total += escrow;
+          }
+          expect(await ethers.provider.getBalance(f.queueAddress)).to.equal(total);
+        }),
+        { seed: SEED, numRuns: 8 },
+      );
+    });
+
+    it("keeps queues of different chains independent", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      await deposit(f, 1n, 7n);
+      const h1 = await f.queue.hashAt(1n, 1n);
+      await deposit(f, 2n, 7n);
+      expect(await f.queue.hashAt(2n, 1n)).to.equal(h1, "the same first item gives the same h_1");
+      await deposit(f, 2n, 8n);
+      expect(await f.queue.length(1n)).to.equal(1n);
+      expect(await f.queue.hashAt(1n, 1n)).to.equal(h1);
+      expect(await f.queue.length(2n)).to.equal(2n);
+      expect(await f.queue.length(3n)).to.equal(0n);
+      expect(await f.queue.isQueuePoint(3n, 1n, h1)).to.equal(false);
+    });
+
+    it("sums msg.value per chain in escrowed; the balance is the sum", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      const amounts: Record<string, bigint[]> = { "1": [1n, 10n ** 18n, 3n], "2": [TWO_128 - 1n], "3": [] };
+      for (const [chain, xs] of Object.entries(amounts)) for (const x of xs) await deposit(f, BigInt(chain), x);
+      let total = 0n;
+      for (const [chain, xs] of Object.entries(amounts)) {
+        const sum = xs.reduce((a, b) => a + b, 0n);
+        expect(await f.queue.escrowed(BigInt(chain))).to.equal(sum);
+        total += sum;
+      }
+      expect(await ethers.provider.getBalance(f.queueAddress)).to.equal(total);
+    });
+
+    describe("rejections (custom error, no state change)", function () {
+      /** Runs `send` on a fixture with one deposit in chain 1; expects `error(args)` and no state change. */
+      async function expectRejected(
+        send: (f: QueueFixture) => Promise<unknown>,
+        error: string,
+        args: readonly unknown[],
+      ): Promise<void> {
+        const f = await networkHelpers.loadFixture(queueFixture);
+        await deposit(f, 1n, 5n);
+        const before = await snapshot(f);
+        if (args.length === 0) await expect(send(f)).to.be.revertedWithCustomError(f.queue, error);
+        else
+          await expect(send(f))
+            .to.be.revertedWithCustomError(f.queue, error)
+            .withArgs(...args);
+        expect(await snapshot(f)).to.deep.equal(before);
+      }
+
+      it("unknown chain", async function () {
+        await expectRejected((f) => deposit(f, UNKNOWN, 1n), "RequestQueueChainNotActive", [UNKNOWN, 0n]);
+      });
+
+      it("frozen chain (status 2) and ejected chain (status 3)", async function () {
+        await expectRejected(
+          async (f) => {
+            await f.registry.connect(f.admin).setChainStatus(2n, 2);
+            return deposit(f, 2n, 1n);
+          },
+          "RequestQueueChainNotActive",
+          [2n, 2n],
+        );
+        await expectRejected(
+          async (f) => {
+            await f.registry.connect(f.admin).setChainStatus(3n, 3);
+            return deposit(f, 3n, 1n);
+          },
+          "RequestQueueChainNotActive",
+          [3n, 3n],
+        );
+      });
+
+      it("chain 0 (the settlement root)", async function () {
+        await expectRejected((f) => deposit(f, 0n, 1n), "RequestQueueChainNotActive", [0n, 0n]);
+      });
+
+      it("largest chain id, unregistered", async function () {
+        const max = (1n << 64n) - 1n;
+        await expectRejected((f) => deposit(f, max, 1n), "RequestQueueChainNotActive", [max, 0n]);
+      });
+
+      it("amount 0", async function () {
+        await expectRejected((f) => deposit(f, 1n, 0n), "RequestQueueInvalidAmount", [0n]);
+      });
+
+      it("amount 2^128", async function () {
+        await expectRejected((f) => deposit(f, 1n, TWO_128), "RequestQueueInvalidAmount", [TWO_128]);
+      });
+
+      it("amount above 2^128", async function () {
+        const huge = (1n << 199n) + 12345n;
+        await expectRejected((f) => deposit(f, 2n, huge), "RequestQueueInvalidAmount", [huge]);
+      });
+
+      it("keyHash 0", async function () {
+        await expectRejected(
+          (f) => f.queue.connect(f.depositor).depositEth(1n, 0n, 0n, f.depositor.address, { value: 1n }),
+          "RequestQueueInvalidKeyHash",
+          [0n],
+        );
+      });
+
+      it("keyHash r and 2^256 - 1", async function () {
+        for (const k of [R, (1n << 256n) - 1n]) {
+          await expectRejected(
+            (f) => f.queue.connect(f.depositor).depositEth(1n, 0n, k, f.depositor.address, { value: 1n }),
+            "RequestQueueInvalidKeyHash",
+            [k],
+          );
+        }
+      });
+
+      it("refund zero address", async function () {
+        await expectRejected(
+          (f) => f.queue.connect(f.depositor).depositEth(1n, 0n, KEY, ZeroAddress, { value: 1n }),
+          "RequestQueueZeroRefund",
+          [],
+        );
+      });
+
+      it("plain ETH transfer (no receive function)", async function () {
+        const f = await networkHelpers.loadFixture(queueFixture);
+        const before = await snapshot(f);
+        await expect(f.depositor.sendTransaction({ to: f.queueAddress, value: 1n })).to.be.revertedWithoutReason(
+          ethers,
+        );
+        expect(await snapshot(f)).to.deep.equal(before);
+      });
+    });
+  });
+
+  describe("views", function () {
+    it("hashAt: 0 at position 0, h_n up to the length, PositionBeyondEnd beyond", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      await deposit(f, 1n, 1n);
+      await deposit(f, 1n, 2n);
+      expect(await f.queue.hashAt(1n, 0n)).to.equal(ZeroHash);
+      expect(await f.queue.hashAt(1n, 1n)).to.not.equal(ZeroHash);
+      expect(await f.queue.hashAt(1n, 2n)).to.not.equal(ZeroHash);
+      for (const [chain, position, len] of [
+        [1n, 3n, 2n],
+        [1n, (1n << 64n) - 1n, 2n],
+        [2n, 1n, 0n],
+        [UNKNOWN, 1n, 0n],
+      ] as const) {
+        await expect(f.queue.hashAt(chain, position))
+          .to.be.revertedWithCustomError(f.queue, "RequestQueuePositionBeyondEnd")
+          .withArgs(chain, position, len);
+      }
+    });
+
+    it("isQueuePoint: true exactly at (n, h_n)", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      await deposit(f, 1n, 1n);
+      await deposit(f, 1n, 2n);
+      const h = [ZeroHash, await f.queue.hashAt(1n, 1n), await f.queue.hashAt(1n, 2n)];
+      for (let n = 0; n < 3; n++) {
+        for (let m = 0; m < 3; m++) {
+          expect(await f.queue.isQueuePoint(1n, BigInt(n), h[m]!)).to.equal(n === m, `(${n}, h_${m})`);
+        }
+      }
+      const off = hex32(BigInt(h[2]!) ^ 1n);
+      const cases: [bigint, bigint, string, boolean, string][] = [
+        [1n, 2n, off, false, "wrong hash"],
+        [1n, 3n, ZeroHash, false, "beyond the end with hash 0"],
+        [1n, (1n << 64n) - 1n, ZeroHash, false, "far beyond the end with hash 0"],
+        [1n, 3n, h[2]!, false, "beyond the end with the last hash"],
+        [2n, 1n, h[1]!, false, "another chain"],
+        [2n, 0n, ZeroHash, true, "(0, 0) of an empty queue"],
+        [UNKNOWN, 0n, ZeroHash, true, "(0, 0) of an unknown chain"],
+        [UNKNOWN, 1n, ZeroHash, false, "(1, 0) of an unknown chain"],
+      ];
+      for (const [chain, position, hash, want, what] of cases) {
+        expect(await f.queue.isQueuePoint(chain, position, hash)).to.equal(want, what);
+      }
+    });
+  });
+
+  describe("gas", function () {
+    it("measures a first and a steady-state deposit", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      const gasOf = async (tx: Promise<ContractTransactionResponse>) => (await (await tx)!.wait())!.gasUsed;
+      const first = await gasOf(deposit(f, 3n, 10n ** 18n, 1n));
+      await gasOf(deposit(f, 3n, 10n ** 18n, 2n));
+      const steady = await gasOf(deposit(f, 3n, 10n ** 18n, 3n));
+      const firstOther = await gasOf(deposit(f, 2n, 10n ** 18n, 1n));
+      const poseidonCall = await f.poseidon["poseidon(uint256[4])"].estimateGas([1n, 2n, 3n, 4n]);
+      console.log(
+        `      depositEth gas: first into a chain ${first}, steady state ${steady}, ` +
+          `first into another chain ${firstOther}; Poseidon H_4 call alone (estimate, incl. 21000) ${poseidonCall}`,
+      );
+      expect(steady).to.be.lessThan(first);
+      expect(first).to.be.lessThan(200_000n);
+      expect(steady).to.be.greaterThan(21_000n);
+    });
+  });
+});

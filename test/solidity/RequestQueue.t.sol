@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPoseidon4} from "../../contracts/interfaces/IPoseidon4.sol";
+import {IRequestQueue} from "../../contracts/interfaces/IRequestQueue.sol";
+import {IValidiumRegistry} from "../../contracts/interfaces/IValidiumRegistry.sol";
+import {ValidiumRegistry} from "../../contracts/registry/ValidiumRegistry.sol";
+import {RequestQueue} from "../../contracts/settlement/RequestQueue.sol";
+import {ChainId} from "../../contracts/types/ChainId.sol";
+
+import {MockPoseidon4} from "./utils/MockPoseidon4.sol";
+import {Test} from "./utils/Test.sol";
+import {AcceptingVerifier} from "./utils/Verifiers.sol";
+
+/// @notice Unit and fuzz tests of RequestQueue with a real ValidiumRegistry and a MOCK Poseidon
+///         (MockPoseidon4: keccak mod r; the real circomlibjs Poseidon is checked in
+///         test/settlement/RequestQueue.test.ts). Every deposit is compared with a reference model written
+///         here (item encoding of docs/LEDGER.md §4, check order: chain, amount, key hash, refund): the same
+///         revert data, or the same event, position, rolling hash and escrow. Rejections change nothing.
+/// @dev Set up: registry with this contract as admin, registrar and status role; top-level chains A(1), B(2),
+///      C(3) and MAX(2^64 - 1), all with an accepting verifier; this contract holds 2^200 wei.
+contract RequestQueueTest is Test {
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant TWO_128 = 1 << 128;
+
+    ChainId internal constant ROOT = ChainId.wrap(0);
+    ChainId internal constant A = ChainId.wrap(1);
+    ChainId internal constant B = ChainId.wrap(2);
+    ChainId internal constant C = ChainId.wrap(3);
+    ChainId internal constant MAX = ChainId.wrap(type(uint64).max);
+    ChainId internal constant UNKNOWN = ChainId.wrap(99);
+
+    address internal constant REFUND = address(0xF00D);
+    uint256 internal constant KEY = 0x1234;
+
+    /// @dev Bounds of the sequence fuzz.
+    uint256 internal constant MAX_STEPS = 24;
+    uint256 internal constant N_CHAINS = 3;
+
+    ValidiumRegistry internal registry;
+    AcceptingVerifier internal verifier;
+    MockPoseidon4 internal poseidon;
+    RequestQueue internal rq;
+
+    function setUp() public {
+        registry = new ValidiumRegistry(
+            address(this),
+            IValidiumRegistry.Limits({maxFanOut: 16, maxDepth: 8, minStake: 0})
+        );
+        verifier = new AcceptingVerifier();
+        registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
+        registry.grantRole(registry.STATUS_ROLE(), address(this));
+        _register(A);
+        _register(B);
+        _register(C);
+        _register(MAX);
+        poseidon = new MockPoseidon4();
+        rq = new RequestQueue(registry, poseidon);
+        vm.deal(address(this), 1 << 200);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function _register(ChainId id) internal {
+        registry.registerChain(
+            id,
+            ROOT,
+            address(uint160(0x1000) + uint160(ChainId.unwrap(id))),
+            address(verifier),
+            keccak256(abi.encode("genesis", id))
+        );
+    }
+
+    function _known(uint256 k) internal pure returns (ChainId) {
+        return [A, B, C][k % N_CHAINS];
+    }
+
+    /// @dev `w0` of an ETH deposit (docs/LEDGER.md §4), written independently of the contract.
+    function _w0(uint32 accountIndex, uint256 amount) internal pure returns (uint256) {
+        return 1 + 0 * 2 ** 8 + uint256(accountIndex) * 2 ** 40 + amount * 2 ** 72;
+    }
+
+    function _h(bytes32 prev, uint256 w0, uint256 w1, uint256 w2) internal view returns (bytes32) {
+        return bytes32(poseidon.hash([uint256(prev), w0, w1, w2]));
+    }
+
+    /// @dev The model's revert data for `depositEth(chain, ·, keyHash, refund)` with `amount`; empty if it
+    ///      must succeed.
+    function _expectedRevert(
+        ChainId chain,
+        uint256 amount,
+        uint256 keyHash,
+        address refund
+    ) internal view returns (bytes memory) {
+        IValidiumRegistry.ChainStatus status = registry.chainStatus(chain);
+        if (status != IValidiumRegistry.ChainStatus.Active) {
+            return abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, chain, status);
+        }
+        if (amount == 0 || amount >= TWO_128) {
+            return abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, amount);
+        }
+        if (keyHash == 0 || keyHash >= R) {
+            return abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, keyHash);
+        }
+        if (refund == address(0)) return abi.encodeWithSelector(IRequestQueue.RequestQueueZeroRefund.selector);
+        return "";
+    }
+
+    /// @dev Calls depositEth as `sender` (funded with `amount`); returns (reverted, position, revert data).
+    function _tryDeposit(
+        address sender,
+        ChainId chain,
+        uint32 accountIndex,
+        uint256 keyHash,
+        address refund,
+        uint256 amount
+    ) internal returns (bool reverted, uint64 position, bytes memory err) {
+        vm.deal(sender, amount);
+        vm.prank(sender);
+        try rq.depositEth{value: amount}(chain, accountIndex, keyHash, refund) returns (uint64 p) {
+            position = p;
+        } catch (bytes memory e) {
+            reverted = true;
+            err = e;
+        }
+    }
+
+    /// @dev A valid deposit into `chain`, checked against the model (event, position, hash, escrow).
+    function _deposit(ChainId chain, uint32 accountIndex, uint256 keyHash, address refund, uint256 amount) internal {
+        uint64 len = rq.length(chain);
+        bytes32 prev = rq.hashAt(chain, len);
+        uint256 w0 = _w0(accountIndex, amount);
+        bytes32 next = _h(prev, w0, keyHash, uint256(uint160(refund)));
+        uint256 escrowedBefore = rq.escrowed(chain);
+        uint256 balanceBefore = address(rq).balance;
+
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(chain, len + 1, w0, keyHash, uint256(uint160(refund)), next);
+        uint64 position = rq.depositEth{value: amount}(chain, accountIndex, keyHash, refund);
+
+        assertEq(position, len + 1, "returned position");
+        assertEq(rq.length(chain), len + 1, "length");
+        assertEq(rq.hashAt(chain, len + 1), next, "rolling hash");
+        assertEq(rq.hashAt(chain, len), prev, "previous hash unchanged");
+        assertEq(rq.escrowed(chain), escrowedBefore + amount, "escrowed");
+        assertEq(address(rq).balance, balanceBefore + amount, "balance");
+        assertTrue(rq.isQueuePoint(chain, len + 1, next), "new queue point");
+    }
+
+    /// @dev A hash of everything the queue exposes for the registered chains and UNKNOWN: lengths, every
+    ///      rolling hash, escrow, and the contract's balance. Equal fingerprints mean a call changed nothing.
+    function _fingerprint() internal view returns (bytes32 h) {
+        ChainId[5] memory chains = [A, B, C, MAX, UNKNOWN];
+        h = keccak256(abi.encode(address(rq).balance));
+        for (uint256 i; i < chains.length; ++i) {
+            uint64 len = rq.length(chains[i]);
+            h = keccak256(abi.encode(h, chains[i], len, rq.escrowed(chains[i])));
+            for (uint64 n; n <= len; ++n) h = keccak256(abi.encode(h, rq.hashAt(chains[i], n)));
+        }
+    }
+
+    function _expectBeyondEnd(ChainId chain, uint64 position, uint64 len) internal view {
+        try rq.hashAt(chain, position) returns (bytes32) {
+            assertTrue(false, "hashAt beyond the end should revert");
+        } catch (bytes memory err) {
+            assertEq(
+                err,
+                abi.encodeWithSelector(IRequestQueue.RequestQueuePositionBeyondEnd.selector, chain, position, len),
+                "PositionBeyondEnd(chain, position, length)"
+            );
+        }
+    }
+
+    // ---------------------------------------------------------------- constructor and initial state
+
+    function test_constructor_storesRegistryAndPoseidon() public view {
+        assertEq(rq.registry(), address(registry), "registry");
+        assertEq(rq.poseidon(), address(poseidon), "poseidon");
+    }
+
+    function test_initialState_emptyQueues() public view {
+        ChainId[5] memory chains = [A, B, C, MAX, UNKNOWN];
+        for (uint256 i; i < chains.length; ++i) {
+            assertEq(rq.length(chains[i]), 0, "length");
+            assertEq(rq.hashAt(chains[i], 0), bytes32(0), "h_0 = 0");
+            assertEq(rq.escrowed(chains[i]), 0, "escrowed");
+            assertTrue(rq.isQueuePoint(chains[i], 0, bytes32(0)), "(0, 0) is a point of every queue");
+            assertFalse(rq.isQueuePoint(chains[i], 1, bytes32(0)), "(1, 0) is not");
+            _expectBeyondEnd(chains[i], 1, 0);
+        }
+        assertEq(address(rq).balance, 0, "balance");
+    }
+
+    // ---------------------------------------------------------------- depositEth: unit
+
+    function test_depositEth_firstDeposit() public {
+        uint256 w0 = _w0(5, 1 ether);
+        bytes32 h1 = _h(bytes32(0), w0, KEY, uint256(uint160(REFUND)));
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(A, 1, w0, KEY, uint256(uint160(REFUND)), h1);
+        uint64 position = rq.depositEth{value: 1 ether}(A, 5, KEY, REFUND);
+        assertEq(position, 1, "position");
+        assertEq(rq.length(A), 1, "length");
+        assertEq(rq.hashAt(A, 0), bytes32(0), "h_0");
+        assertEq(rq.hashAt(A, 1), h1, "h_1");
+        assertEq(rq.escrowed(A), 1 ether, "escrowed");
+        assertEq(address(rq).balance, 1 ether, "balance");
+        assertTrue(rq.isQueuePoint(A, 1, h1), "(1, h_1)");
+        assertTrue(rq.isQueuePoint(A, 0, bytes32(0)), "(0, 0) still a point");
+        assertFalse(rq.isQueuePoint(B, 1, h1), "not a point of B");
+    }
+
+    function test_depositEth_rollingHashChains() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        _deposit(A, 1, KEY + 1, address(this), 2);
+        _deposit(A, 0, KEY, REFUND, 1); // the same item again: a new position, a new hash
+        bytes32 h1 = _h(bytes32(0), _w0(0, 1), KEY, uint256(uint160(REFUND)));
+        bytes32 h2 = _h(h1, _w0(1, 2), KEY + 1, uint256(uint160(address(this))));
+        bytes32 h3 = _h(h2, _w0(0, 1), KEY, uint256(uint160(REFUND)));
+        assertEq(rq.hashAt(A, 1), h1, "h_1");
+        assertEq(rq.hashAt(A, 2), h2, "h_2");
+        assertEq(rq.hashAt(A, 3), h3, "h_3");
+        assertTrue(h3 != h1, "repeated item, different hash");
+        assertEq(rq.escrowed(A), 4, "escrowed");
+    }
+
+    function test_depositEth_chainsAreIndependent() public {
+        _deposit(A, 1, KEY, REFUND, 10);
+        _deposit(B, 1, KEY, REFUND, 10);
+        _deposit(A, 2, KEY, REFUND, 20);
+        // The same first item gives the same h_1 on A and B: queues share no state.
+        assertEq(rq.hashAt(A, 1), rq.hashAt(B, 1), "same first item, same h_1");
+        assertEq(rq.length(A), 2, "A length");
+        assertEq(rq.length(B), 1, "B length");
+        assertEq(rq.length(C), 0, "C length");
+        assertEq(rq.escrowed(A), 30, "A escrowed");
+        assertEq(rq.escrowed(B), 10, "B escrowed");
+        assertEq(address(rq).balance, 40, "balance = sum of escrows");
+        _expectBeyondEnd(B, 2, 1);
+    }
+
+    function test_depositEth_acceptsBoundaryValues() public {
+        _deposit(A, type(uint32).max, 1, address(1), 1);
+        _deposit(A, 0, R - 1, address(type(uint160).max), TWO_128 - 1);
+        _deposit(MAX, type(uint32).max, R - 1, address(type(uint160).max), TWO_128 - 1);
+        // w0 < 2^200 at its largest.
+        assertLt(_w0(type(uint32).max, TWO_128 - 1), 1 << 200, "w0 < 2^200");
+    }
+
+    function test_depositEth_anySenderAndAnyRefund() public {
+        address sender = address(0xBEEF);
+        vm.deal(sender, 5);
+        vm.prank(sender);
+        rq.depositEth{value: 5}(C, 9, KEY, address(rq)); // refund to the queue itself: accepted (it is non-zero)
+        assertEq(rq.escrowed(C), 5, "escrowed");
+        assertEq(sender.balance, 0, "sender paid");
+    }
+
+    function test_depositEth_revertsOnFrozenAndEjectedChains() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        bytes32 before = _fingerprint();
+        registry.setChainStatus(A, IValidiumRegistry.ChainStatus.Frozen);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                A,
+                IValidiumRegistry.ChainStatus.Frozen
+            )
+        );
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        registry.setChainStatus(B, IValidiumRegistry.ChainStatus.Ejected);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                B,
+                IValidiumRegistry.ChainStatus.Ejected
+            )
+        );
+        rq.depositEth{value: 1}(B, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+        // Unfrozen, A accepts deposits again.
+        registry.setChainStatus(A, IValidiumRegistry.ChainStatus.Active);
+        _deposit(A, 0, KEY, REFUND, 1);
+    }
+
+    function test_constructor_revertsOnZeroAddress() public {
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(IValidiumRegistry(address(0)), IPoseidon4(address(1)));
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(registry, IPoseidon4(address(0)));
+    }
+
+    function test_depositEth_revertsOnUnknownChain() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, UNKNOWN, IValidiumRegistry.ChainStatus.None));
+        rq.depositEth{value: 1}(UNKNOWN, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_revertsOnSettlementRoot() public {
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, ROOT, IValidiumRegistry.ChainStatus.None));
+        rq.depositEth{value: 1}(ROOT, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+        assertEq(rq.length(ROOT), 0, "root queue empty");
+    }
+
+    function test_depositEth_revertsOnZeroAmount() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
+        rq.depositEth(A, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_revertsOnAmountOf2To128() public {
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, TWO_128));
+        rq.depositEth{value: TWO_128}(A, 0, KEY, REFUND);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, TWO_128 + 1));
+        rq.depositEth{value: TWO_128 + 1}(A, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_revertsOnZeroKeyHash() public {
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, 0));
+        rq.depositEth{value: 1}(A, 0, 0, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_revertsOnKeyHashNotInField() public {
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, R));
+        rq.depositEth{value: 1}(A, 0, R, REFUND);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, type(uint256).max));
+        rq.depositEth{value: 1}(A, 0, type(uint256).max, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_revertsOnZeroRefund() public {
+        bytes32 before = _fingerprint();
+        vm.expectRevert(IRequestQueue.RequestQueueZeroRefund.selector);
+        rq.depositEth{value: 1}(A, 0, KEY, address(0));
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_checksInOrder() public {
+        // Everything wrong: the chain is reported first, then the amount, then the key hash, then the refund.
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, UNKNOWN, IValidiumRegistry.ChainStatus.None));
+        rq.depositEth(UNKNOWN, 0, 0, address(0));
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
+        rq.depositEth(A, 0, 0, address(0));
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, 0));
+        rq.depositEth{value: 1}(A, 0, 0, address(0));
+    }
+
+    function test_depositEth_rejectsPlainTransfers() public {
+        (bool success, ) = address(rq).call{value: 1}("");
+        assertFalse(success, "no receive or fallback");
+        (success, ) = address(rq).call{value: 1}(hex"12345678");
+        assertFalse(success, "unknown selector");
+        assertEq(address(rq).balance, 0, "balance");
+    }
+
+    // ---------------------------------------------------------------- views: unit
+
+    function test_hashAt_revertsBeyondEnd() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        _deposit(A, 0, KEY, REFUND, 1);
+        _expectBeyondEnd(A, 3, 2);
+        _expectBeyondEnd(A, type(uint64).max, 2);
+        _expectBeyondEnd(UNKNOWN, 1, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueuePositionBeyondEnd.selector, A, 3, 2));
+        rq.hashAt(A, 3);
+    }
+
+    function test_isQueuePoint_exactlyAtQueuePoints() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        _deposit(A, 1, KEY, REFUND, 2);
+        bytes32 h1 = rq.hashAt(A, 1);
+        bytes32 h2 = rq.hashAt(A, 2);
+        assertTrue(rq.isQueuePoint(A, 0, bytes32(0)), "(0, 0)");
+        assertTrue(rq.isQueuePoint(A, 1, h1), "(1, h_1)");
+        assertTrue(rq.isQueuePoint(A, 2, h2), "(2, h_2)");
+        assertFalse(rq.isQueuePoint(A, 0, h1), "(0, h_1)");
+        assertFalse(rq.isQueuePoint(A, 1, h2), "(1, h_2)");
+        assertFalse(rq.isQueuePoint(A, 2, h1), "(2, h_1)");
+        assertFalse(rq.isQueuePoint(A, 1, bytes32(0)), "(1, 0)");
+        assertFalse(rq.isQueuePoint(A, 3, bytes32(0)), "beyond the end with hash 0");
+        assertFalse(rq.isQueuePoint(A, type(uint64).max, bytes32(0)), "far beyond the end with hash 0");
+        assertFalse(rq.isQueuePoint(A, 3, h2), "beyond the end with the last hash");
+        assertFalse(rq.isQueuePoint(B, 1, h1), "another chain");
+        assertFalse(rq.isQueuePoint(A, 1, bytes32(uint256(h1) ^ 1)), "a hash one bit off");
+    }
+
+    // ---------------------------------------------------------------- fuzz
+
+    /// @dev Hostile inputs for every argument; `valid` picks which are made acceptable so that every branch
+    ///      is reached. The outcome must be the model's: exact revert data and no state change, or the event,
+    ///      position, hash and escrow of `_deposit`.
+    function testFuzz_depositEth_hostileInputsMatchModel(
+        uint64 rawChain,
+        uint8 valid,
+        uint32 accountIndex,
+        uint256 amount,
+        uint256 keyHash,
+        address refund,
+        address sender
+    ) public {
+        vm.assume(sender != address(rq) && sender.code.length == 0 && uint160(sender) > 0xff);
+        vm.assume(sender != address(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D));
+        _deposit(B, 1, KEY, REFUND, 3); // a non-empty queue besides
+        if (amount > 1 << 255) amount >>= 1; // the queue's balance must not overflow (that fails the call)
+        ChainId chain = valid & 1 != 0 ? _known(rawChain) : ChainId.wrap(rawChain);
+        if (valid & 2 != 0) amount = bound(amount, 1, TWO_128 - 1);
+        if (valid & 4 != 0) keyHash = bound(keyHash, 1, R - 1);
+        if (valid & 8 != 0 && refund == address(0)) refund = address(1);
+
+        bytes memory expected = _expectedRevert(chain, amount, keyHash, refund);
+        if (expected.length != 0) {
+            bytes32 before = _fingerprint();
+            (bool reverted, , bytes memory err) = _tryDeposit(sender, chain, accountIndex, keyHash, refund, amount);
+            assertTrue(reverted, "must revert");
+            assertEq(err, expected, "revert data");
+            assertEq(_fingerprint(), before, "no state change");
+        } else {
+            vm.deal(address(this), amount);
+            _deposit(chain, accountIndex, keyHash, refund, amount);
+        }
+    }
+
+    function testFuzz_depositEth_unknownChainReverts(uint64 rawChain, uint256 amount) public {
+        ChainId chain = ChainId.wrap(rawChain);
+        vm.assume(registry.chainStatus(chain) == IValidiumRegistry.ChainStatus.None);
+        amount = bound(amount, 0, address(this).balance);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, chain, IValidiumRegistry.ChainStatus.None));
+        rq.depositEth{value: amount}(chain, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function testFuzz_depositEth_hugeAmountReverts(uint256 amount, uint8 chainPick) public {
+        amount = bound(amount, TWO_128, type(uint256).max);
+        address rich = address(0xCAFE);
+        bytes32 before = _fingerprint();
+        (bool reverted, , bytes memory err) = _tryDeposit(rich, _known(chainPick), 0, KEY, REFUND, amount);
+        assertTrue(reverted, "must revert");
+        assertEq(err, abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, amount), "error");
+        assertEq(_fingerprint(), before, "no state change");
+        assertEq(rich.balance, amount, "sender keeps the value");
+    }
+
+    function testFuzz_depositEth_keyHashOutOfFieldReverts(uint256 keyHash, uint8 chainPick) public {
+        keyHash = bound(keyHash, R, type(uint256).max);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, keyHash));
+        rq.depositEth{value: 1}(_known(chainPick), 0, keyHash, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function testFuzz_depositEth_encodesItem(
+        uint8 chainPick,
+        uint32 accountIndex,
+        uint256 amount,
+        uint256 keyHash,
+        address refund
+    ) public {
+        amount = bound(amount, 1, TWO_128 - 1);
+        keyHash = bound(keyHash, 1, R - 1);
+        vm.assume(refund != address(0));
+        vm.deal(address(this), amount);
+        _deposit(_known(chainPick), accountIndex, keyHash, refund, amount);
+        // The packed fields can be read back.
+        uint256 w0 = _w0(accountIndex, amount);
+        assertEq(w0 & 0xff, 1, "kind");
+        assertEq((w0 >> 8) & 0xffffffff, 0, "token");
+        assertEq((w0 >> 40) & 0xffffffff, accountIndex, "account index");
+        assertEq(w0 >> 72, amount, "amount");
+    }
+
+    function testFuzz_hashAt_beyondEndReverts(uint8 chainPick, uint8 deposits, uint64 position) public {
+        ChainId chain = _known(chainPick);
+        uint64 n = uint64(bound(deposits, 0, 5));
+        for (uint64 i; i < n; ++i) _deposit(chain, 0, KEY + i, REFUND, 1);
+        if (position <= n) {
+            bytes32 h = rq.hashAt(chain, position);
+            assertEq(h == bytes32(0), position == 0, "only h_0 is zero");
+        } else {
+            _expectBeyondEnd(chain, position, n);
+        }
+    }
+
+    function testFuzz_isQueuePoint_matchesDefinition(
+        uint8 chainPick,
+        uint8 deposits,
+        uint64 position,
+        bytes32 hash,
+        uint8 mode
+    ) public {
+        ChainId chain = _known(chainPick);
+        uint64 n = uint64(bound(deposits, 0, 5));
+        for (uint64 i; i < n; ++i) _deposit(chain, uint32(i), KEY, REFUND, 1 + i);
+        mode %= 4;
+        if (mode == 0) position = uint64(bound(position, 0, n)); // a real position …
+        if (mode == 1 || mode == 0) hash = position <= n ? rq.hashAt(chain, position) : hash; // … its hash
+        if (mode == 2) hash = bytes32(0);
+        bool expected = position <= n && hash == rq.hashAt(chain, position);
+        assertEq(rq.isQueuePoint(chain, position, hash), expected, "isQueuePoint = (position <= length && hash = h_n)");
+        // Never a point of a chain with no queue at that position.
+        if (position > 0) assertFalse(rq.isQueuePoint(UNKNOWN, position, hash), "unknown chain");
+    }
+
+    /// @dev The sequence fuzz's model of the three queues.
+    struct Model {
+        bytes32[MAX_STEPS + 1][N_CHAINS] hashes;
+        uint256[3][MAX_STEPS][N_CHAINS] items;
+        uint64[N_CHAINS] lens;
+        uint256[N_CHAINS] escrow;
+    }
+
+    /// @dev Invariant-style: a random sequence of deposits (some hostile) into A, B, C. Afterwards, for every
+    ///      chain and every position n ≤ length: hashAt(c, n) is the model's h_n, h_n = mockH(h_{n-1}, w0, w1,
+    ///      w2) of the n-th item, isQueuePoint(c, n, h_n) holds and no neighbour is a point; the escrow is the
+    ///      sum of the chain's deposits and the balance the sum of the escrows.
+    function testFuzz_depositEth_randomSequenceKeepsQueuePoints(uint256 seed, uint8 steps) public {
+        uint256 count = bound(steps, 1, MAX_STEPS);
+        Model memory m;
+        for (uint256 s; s < count; ++s) _step(m, uint256(keccak256(abi.encode(seed, s))));
+        _checkModel(m);
+    }
+
+    /// @dev One deposit derived from `r`: rejected exactly as the model says (and changing nothing), or
+    ///      appended with the model's event, position and hash.
+    function _step(Model memory m, uint256 r) internal {
+        uint256 k = r % N_CHAINS;
+        ChainId chain = (r >> 252) == 0 ? ChainId.wrap(uint64(r >> 128)) : _known(k); // sometimes arbitrary
+        uint32 accountIndex = uint32(r >> 8);
+        uint256 amount = (r >> 40) % 1000;
+        uint256 keyHash = (r >> 80) % R;
+        address refund = (r >> 250) == 0 ? address(0) : address(uint160(r >> 96));
+
+        bytes memory expected = _expectedRevert(chain, amount, keyHash, refund);
+        if (expected.length != 0) {
+            bytes32 before = _fingerprint();
+            vm.expectRevert(expected);
+            rq.depositEth{value: amount}(chain, accountIndex, keyHash, refund);
+            assertEq(_fingerprint(), before, "rejected deposit changes nothing");
+            return;
+        }
+        if (chain != _known(k)) return; // an arbitrary id that happens to be registered (MAX): skip
+        uint256[3] memory item = [_w0(accountIndex, amount), keyHash, uint256(uint160(refund))];
+        uint64 n = m.lens[k];
+        bytes32 next = _h(m.hashes[k][n], item[0], item[1], item[2]);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(chain, n + 1, item[0], item[1], item[2], next);
+        assertEq(rq.depositEth{value: amount}(chain, accountIndex, keyHash, refund), n + 1, "position");
+        m.items[k][n] = item;
+        m.hashes[k][n + 1] = next;
+        m.lens[k] = n + 1;
+        m.escrow[k] += amount;
+    }
+
+    function _checkModel(Model memory m) internal view {
+        uint256 total;
+        for (uint256 k; k < N_CHAINS; ++k) {
+            ChainId chain = _known(k);
+            uint64 len = m.lens[k];
+            assertEq(rq.length(chain), len, "length");
+            assertEq(rq.escrowed(chain), m.escrow[k], "escrowed");
+            total += m.escrow[k];
+            assertEq(rq.hashAt(chain, 0), bytes32(0), "h_0");
+            assertTrue(rq.isQueuePoint(chain, 0, bytes32(0)), "(0, 0)");
+            for (uint64 n = 1; n <= len; ++n) {
+                bytes32 h = rq.hashAt(chain, n);
+                assertEq(h, m.hashes[k][n], "h_n");
+                uint256[3] memory it = m.items[k][n - 1];
+                assertEq(h, _h(rq.hashAt(chain, n - 1), it[0], it[1], it[2]), "h_n = H(h_{n-1}, item)");
+                assertTrue(rq.isQueuePoint(chain, n, h), "(n, h_n) is a point");
+                assertFalse(rq.isQueuePoint(chain, n - 1, h), "(n - 1, h_n) is not");
+                assertFalse(rq.isQueuePoint(chain, n + 1, h), "(n + 1, h_n) is not");
+                assertFalse(rq.isQueuePoint(chain, n, bytes32(0)), "(n, 0) is not");
+            }
+            assertFalse(rq.isQueuePoint(chain, len + 1, bytes32(0)), "beyond the end");
+            _expectBeyondEnd(chain, len + 1, len);
+        }
+        assertEq(address(rq).balance, total, "balance = sum of escrows");
+    }
+}

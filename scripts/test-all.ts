@@ -2,7 +2,7 @@
  * Runs every check and every test suite of the project, in order, and ends with one line
  * `N passed, N failed` summing all of them (CI reads that line).
  *
- * - each static check (compile, prettier, solhint, eslint, tsc) counts as one test;
+ * - each static check (compile, prettier, solhint, eslint, tsc, circuit artifacts) counts as one test;
  * - the Solidity suite (unit, fuzz, invariant: Hardhat 3's runner) and the TypeScript suite
  *   (mocha: unit, worked example, model-based) count their own tests; the Solidity run also checks
  *   the committed gas snapshot (`.gas-snapshot`), and a mismatch counts as a failure.
@@ -31,6 +31,13 @@ const steps: Step[] = [
   },
   { name: "eslint", cmd: npx("eslint", "."), kind: "check" },
   { name: "tsc --noEmit", cmd: npx("tsc", "--noEmit"), kind: "check" },
+  // The committed circuit artifacts (wasm, zkey, vkey, generated Solidity verifiers) still follow from
+  // the circuit sources: recompiles every instance and compares hashes (docs/PROVER.md §2).
+  {
+    name: "circuit artifacts match the circuits",
+    cmd: ["node", "--disable-warning=ExperimentalWarning", "scripts/circuits/check.ts"],
+    kind: "check",
+  },
   // One run: the tests, and the comparison of their gas with the committed .gas-snapshot (a mismatch
   // beyond the tolerance fails the run and counts as one failure).
   {

@@ -8,6 +8,7 @@
 import { network } from "hardhat";
 
 import { runLatencyScenario } from "./demo-latency.ts";
+import { runValidiumScenario } from "./demo-validium.ts";
 
 import ClusterModule from "../ignition/modules/Cluster.ts";
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
@@ -116,3 +117,4 @@ console.log(
 );
 
 await runLatencyScenario(ethers, ignition, networkHelpers);
+await runValidiumScenario(ethers, ignition);

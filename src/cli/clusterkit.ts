@@ -17,6 +17,14 @@
  *   report      --key-file FILE --peer-network ID --rtts a,b,...   post a node's signed RTT report
  *               (key file: {"privateKey": "0x…", "network": ID, "node": I}; the enclave key signs it)
  *
+ * Reference validium (--registry, --queue ADDRESS or $CLUSTERKIT_QUEUE):
+ *   genesis     [--instance NAME]                          genesis root to register a ledger chain with
+ *   deposit     --chain ID --slot I (--key-hash H | --seed S) --eth AMOUNT [--refund ADDR]
+ *   transfer    --data-dir DIR --seed S --from I --to J --amount WEI      sign into the node's mempool
+ *   withdraw    --data-dir DIR --seed S --from I --recipient ADDR --amount WEI
+ *   node-run    --chain ID --data-dir DIR [--instance NAME]   sync the queue, prove and settle batches
+ *               (the sender is the chain's operator)
+ *
  * Defaults: --rpc $CLUSTERKIT_RPC or http://127.0.0.1:8545; --key $CLUSTERKIT_KEY (without a key, the
  * node's first unlocked account sends transactions).
  */
@@ -25,9 +33,10 @@ import { parseArgs } from "node:util";
 
 import { Contract, Interface, JsonRpcProvider, Wallet, isHexString, type Signer } from "ethers";
 
-import type { LatencyOracle, LeaderSchedule, ValidiumRegistry } from "../../typechain-types/index.ts";
+import type { LatencyOracle, LeaderSchedule, RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
 import { report, scheduleFromChain, scheduleFromFile } from "./latency-commands.ts";
 import { CliError, register, setStatus, show, update } from "./registry-commands.ts";
+import { deposit, genesis, nodeRun, signOp } from "./validium-commands.ts";
 
 const USAGE = readFileSync(new URL(import.meta.url), "utf8")
   .split("*/")[0]!
@@ -41,6 +50,8 @@ const ABIS = {
   registry: abi("registry/ValidiumRegistry.sol/ValidiumRegistry.json"),
   oracle: abi("latency/LatencyOracle.sol/LatencyOracle.json"),
   schedule: abi("latency/LeaderSchedule.sol/LeaderSchedule.json"),
+  queue: abi("settlement/RequestQueue.sol/RequestQueue.json"),
+  adapter: abi("verifiers/Groth16UpdateVerifier.sol/Groth16UpdateVerifier.json"),
 };
 const ALL_ERRORS = new Interface([
   ...new Set(Object.values(ABIS).flatMap((a) => (a as Array<{ type: string }>).filter((f) => f.type === "error"))),
@@ -54,12 +65,14 @@ function decodeRevert(data: unknown): string | undefined {
 }
 
 const REGISTRY_COMMANDS = { register, update, "set-status": setStatus, show } as const;
-const COMMANDS = new Set([...Object.keys(REGISTRY_COMMANDS), "schedule", "report"]);
+const VALIDIUM_COMMANDS = new Set(["genesis", "deposit", "transfer", "withdraw", "node-run"]);
+const COMMANDS = new Set([...Object.keys(REGISTRY_COMMANDS), ...VALIDIUM_COMMANDS, "schedule", "report"]);
 
 const STRING_OPTIONS = [
   ["rpc", "key", "registry", "oracle", "schedule", "chain", "parent", "operator", "verifier", "genesis", "stake"],
   ["new-root", "prev-root", "ack", "l2-block", "proof", "status", "matrix", "epochs", "min-share-a", "max-share-a"],
   ["min-share-b", "max-share-b", "max-run", "window", "key-file", "peer-network", "rtts"],
+  ["queue", "instance", "slot", "key-hash", "seed", "eth", "refund", "data-dir", "from", "to", "amount", "recipient"],
 ].flat();
 
 async function main(argv: string[]): Promise<number> {
@@ -84,6 +97,13 @@ async function main(argv: string[]): Promise<number> {
     for (const line of scheduleFromFile(o)) console.log(line);
     return 0;
   }
+  // Neither do the genesis root and signing into a node's mempool.
+  const so = o as Record<string, string | undefined>;
+  if (command === "genesis" || command === "transfer" || command === "withdraw") {
+    const out = command === "genesis" ? await genesis(so) : await signOp(command, so);
+    for (const line of out) console.log(line);
+    return 0;
+  }
 
   const provider = new JsonRpcProvider(s("rpc") ?? process.env.CLUSTERKIT_RPC ?? "http://127.0.0.1:8545");
   const key = s("key") ?? process.env.CLUSTERKIT_KEY;
@@ -94,7 +114,15 @@ async function main(argv: string[]): Promise<number> {
     return address;
   };
   let lines: string[];
-  if (command === "schedule" || command === "report") {
+  if (command === "deposit" || command === "node-run") {
+    const queue = new Contract(at("queue", "CLUSTERKIT_QUEUE"), ABIS.queue as never, signer) as unknown as RequestQueue;
+    if (command === "deposit") {
+      lines = await deposit(queue, await signer.getAddress(), so);
+    } else {
+      const registry = new Contract(at("registry", "CLUSTERKIT_REGISTRY"), ABIS.registry as never, signer);
+      lines = await nodeRun(registry as unknown as ValidiumRegistry, queue, signer, so);
+    }
+  } else if (command === "schedule" || command === "report") {
     const oracle = new Contract(at("oracle", "CLUSTERKIT_ORACLE"), ABIS.oracle as never, signer);
     if (command === "report") {
       lines = await report(oracle as unknown as LatencyOracle, o);

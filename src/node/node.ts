@@ -100,7 +100,13 @@ export class ValidiumNode {
   private readonly prover: Prover;
 
   // Plain fields (no parameter properties): the file must run under Node's type stripping.
-  private constructor(options: NodeOptions, contracts: NodeContracts, ledger: Ledger, state: NodeState, prover: Prover) {
+  private constructor(
+    options: NodeOptions,
+    contracts: NodeContracts,
+    ledger: Ledger,
+    state: NodeState,
+    prover: Prover,
+  ) {
     this.options = options;
     this.contracts = contracts;
     this.ledgerState = ledger;

@@ -16,7 +16,8 @@ const STATUS_BY_NAME: Record<string, number> = {
 };
 const STATUS_NAME = ["none", "active", "frozen", "ejected"];
 
-function bigintArg(name: string, value: string | undefined, fallback?: bigint): bigint {
+/** Parses a non-negative integer option (decimal or 0x hex); `fallback` when absent, else required. */
+export function bigintArg(name: string, value: string | undefined, fallback?: bigint): bigint {
   if (value === undefined) {
     if (fallback !== undefined) return fallback;
     throw new CliError(`--${name} is required`);

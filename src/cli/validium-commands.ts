@@ -12,18 +12,11 @@ import { genesisRoot, getCrypto, Wallet } from "../ledger/index.ts";
 import { ValidiumNode } from "../node/node.ts";
 import { readState, serializeOp, writeState } from "../node/store.ts";
 import { instanceArtifacts, manifestEntry, SHIPPED_INSTANCE } from "../prover/artifacts.ts";
-import { CliError } from "./registry-commands.ts";
+import { bigintArg, CliError } from "./registry-commands.ts";
 
 type Options = Record<string, string | undefined>;
 
-function uint(name: string, value: string | undefined, fallback?: bigint): bigint {
-  if (value === undefined) {
-    if (fallback !== undefined) return fallback;
-    throw new CliError(`--${name} is required`);
-  }
-  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(value)) throw new CliError(`--${name} must be a non-negative integer`);
-  return BigInt(value);
-}
+const uint = bigintArg;
 
 function required(name: string, value: string | undefined): string {
   if (value === undefined || value === "") throw new CliError(`--${name} is required`);

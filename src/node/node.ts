@@ -14,6 +14,7 @@ import { toBeHex } from "ethers";
 
 import type { RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
 import { Ledger, LedgerError } from "../ledger/ledger.ts";
+import type { UpdatePublicData } from "../sdk/registry.ts";
 import { OpType } from "../ledger/types.ts";
 import type { BatchTrace, Op, TransferOp, WithdrawOp } from "../ledger/types.ts";
 import { circuitInput } from "../ledger/witness.ts";
@@ -59,19 +60,8 @@ export class NodeOutOfSyncError extends Error {
   override name = "NodeOutOfSyncError";
 }
 
-/** The registry's `UpdatePublicData` as ethers takes it. */
-export interface UpdateData {
-  chainId: bigint;
-  ackBlock: bigint;
-  l2Block: bigint;
-  queuePosition: bigint;
-  prevRoot: string;
-  newRoot: string;
-  queueHash: string;
-  outboxRoot: string;
-  inboxRoot: string;
-  withdrawalRoot: string;
-}
+/** The registry's `UpdatePublicData` as ethers takes it (the SDK's type). */
+export type UpdateData = UpdatePublicData;
 
 /** A proven batch not yet submitted. */
 export interface PreparedBatch {

@@ -25,6 +25,8 @@ interface IRequestQueue {
     error RequestQueueZeroRefund();
     /// @notice `position` is beyond the end of the chain's queue.
     error RequestQueuePositionBeyondEnd(ChainId chainId, uint64 position, uint64 length);
+    /// @notice The arrays of `areQueuePoints` differ in length: `chainIds`, `positions`, `rollingHashes` entries.
+    error RequestQueueLengthMismatch(uint256 chainIds, uint256 positions, uint256 rollingHashes);
 
     /// @notice An item was appended to `chainId`'s queue; `position` is the queue length after it, and
     ///         `rollingHash` the hash stored at that position.
@@ -61,6 +63,22 @@ interface IRequestQueue {
 
     /// @notice Whether `(position, rollingHash)` is a point of `chainId`'s queue; never reverts.
     function isQueuePoint(ChainId chainId, uint64 position, bytes32 rollingHash) external view returns (bool);
+
+    /// @notice Whether every `(positions[i], rollingHashes[i])` is a point of `chainIds[i]`'s queue: the AND of
+    ///         `isQueuePoint(chainIds[i], positions[i], rollingHashes[i])` over every i (true for empty arrays).
+    ///         One call for a batch of updates instead of one per update (BatchGroth16Verifier).
+    /// @dev Reverts with {RequestQueueLengthMismatch} when the three arrays differ in length, and otherwise
+    ///      only on input no ABI encoder produces (an entry of `chainIds` or `positions` above 2^64 - 1).
+    ///      Costs one storage read per entry up to the first that is not a point.
+    /// @param chainIds The chain of each point.
+    /// @param positions The queue position of each point.
+    /// @param rollingHashes The rolling hash claimed at each position.
+    /// @return True iff every entry is a point of its chain's queue.
+    function areQueuePoints(
+        ChainId[] calldata chainIds,
+        uint64[] calldata positions,
+        bytes32[] calldata rollingHashes
+    ) external view returns (bool);
 
     /// @notice Wei of ETH deposited into `chainId` and held by this contract.
     function escrowed(ChainId chainId) external view returns (uint256);

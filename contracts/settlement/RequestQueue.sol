@@ -78,6 +78,58 @@ contract RequestQueue is IRequestQueue {
     }
 
     /// @inheritdoc IRequestQueue
+    /// @dev The loop is `isQueuePoint` per entry, in assembly: a batch verifier calls this for every update of
+    ///      a batch, and the compiler's element accessors cost several times the loop's work besides the
+    ///      storage read. A chain id or position above 2^64 - 1 reverts without data, as the compiler's own
+    ///      reads of such a value do.
+    function areQueuePoints(
+        ChainId[] calldata chainIds,
+        uint64[] calldata positions,
+        bytes32[] calldata rollingHashes
+    ) external view returns (bool ok) {
+        uint256 n = chainIds.length;
+        if (positions.length != n || rollingHashes.length != n) {
+            revert RequestQueueLengthMismatch(n, positions.length, rollingHashes.length);
+        }
+        ok = true;
+        assembly ("memory-safe") {
+            // `_hashes[c][p]` is at keccak256(p, keccak256(c, _hashes.slot)); the chain's part is kept while
+            // consecutive entries share a chain (scratch word 1 holds it). No chain id is 2^256 - 1.
+            let chainId := not(0)
+            let end := shl(5, n)
+            for {
+                let i := 0
+            } lt(i, end) {
+                i := add(i, 0x20)
+            } {
+                let c := calldataload(add(chainIds.offset, i))
+                let position := calldataload(add(positions.offset, i))
+                if shr(64, or(c, position)) {
+                    revert(0, 0)
+                }
+                if iszero(eq(c, chainId)) {
+                    chainId := c
+                    mstore(0x00, c)
+                    mstore(0x20, _hashes.slot)
+                    mstore(0x20, keccak256(0x00, 0x40))
+                }
+                mstore(0x00, position)
+                let rollingHash := calldataload(add(rollingHashes.offset, i))
+                // As `isQueuePoint`: the stored hash, and not 0 unless the position is.
+                if iszero(
+                    and(
+                        eq(sload(keccak256(0x00, 0x40)), rollingHash),
+                        or(iszero(iszero(rollingHash)), iszero(position))
+                    )
+                ) {
+                    ok := 0
+                    break
+                }
+            }
+        }
+    }
+
+    /// @inheritdoc IRequestQueue
     function escrowed(ChainId chainId) external view returns (uint256) {
         return _escrowed[chainId];
     }

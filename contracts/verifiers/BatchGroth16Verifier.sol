@@ -22,9 +22,16 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///      - Rejects non-canonical encodings (a signal ≥ r, a coordinate ≥ q) with an error, so no two
 ///        encodings of one proof or statement are accepted (the generated single verifier returns false
 ///        for them instead).
-///      - `verify` and `verifyBatch` accept an update only as `Groth16UpdateVerifier` would: the same
-///        signals (`LedgerPublicSignals.derive`), the same queue check (answered here for position 0,
-///        where every queue's hash is 0), the same proof bytes.
+///      - `verify`, `verifyBatch` and `verifyBatchWords` accept an update only as `Groth16UpdateVerifier`
+///        would: the same signals (`LedgerPublicSignals.derive`), the same queue check (answered here for
+///        position 0, where every queue's hash is 0), the same proof words.
+///      - The update entry points answer every input (results and revert data) as the slow path alone
+///        would: one update after the other, each with the compiler's calldata accessors,
+///        `LedgerPublicSignals.derive` and one `isQueuePoint` call, then the range check of every proof
+///        word. The fast path (`_loadUpdates`: signals derived in assembly, one queue call for the batch,
+///        range checks while loading) only ever answers "every check passes, and the batch is loaded as
+///        the slow path would load it"; anything else, including a queue without `areQueuePoints`, sends
+///        the call to the slow path, which then fails exactly where the original code did.
 ///
 ///      Memory layout of one check (n proofs), from a fresh allocation `buf`:
 ///        buf                      n proofs, 8 words each, proof layout [A, B, C]
@@ -33,7 +40,10 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///                                 pair i (< n) = (r_i·A_i, B_i); pair n = (-s·α, β) with s = Σ r_i;
 ///                                 pair n+1 = (-Σ r_i·L_i, γ); pair n+2 = (-Σ r_i·C_i, δ)
 ///        buf + 416n + 192(n + 3)  6 words of scalars: s, then t_j = Σ_i r_i·x_ij mod r for j = 1..5
-///      A pair's G2 words double as the scratch input of the precompile calls that build its G1 point.
+///      Before the pairs are built, their region holds the fast path's `areQueuePoints` call. A pair's G2
+///      words double as the scratch input of the precompile calls that build its G1 point; once the
+///      scalars are summed, a proof's words hold its r_i, and then the first ten words of `buf` hold
+///      IC_1..IC_5.
 contract BatchGroth16Verifier is IBatchGroth16Verifier {
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -79,6 +89,10 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
     /// @dev BN254 scalar field order r and base field order q.
     uint256 private constant _R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
+    /// @dev r - 1, as a literal: inline assembly takes no constant expressions, and the compiler does not fold
+    ///      `sub(_R, 1)` in every context.
+    uint256 private constant _R_MINUS_ONE =
+        21888242871839275222246405745257275088548364400416034343698204186575808495616;
 
     /// @dev Bytes per proof (8 words), per signal set (5 words), per proof and its signals, per pairing pair.
     uint256 private constant _PROOF_BYTES = 256;
@@ -87,6 +101,12 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
     uint256 private constant _PAIR_BYTES = 192;
     /// @dev Bytes after the pairs: the six scalars.
     uint256 private constant _SCALAR_BYTES = 192;
+
+    /// @dev What `_check` range-checks first: nothing (the fast path checked the proofs, and derived signals
+    ///      are field elements), the proof words, or the proof words and the signals.
+    uint256 private constant _RANGES_NONE = 0;
+    uint256 private constant _RANGES_PROOFS = 1;
+    uint256 private constant _RANGES_ALL = 2;
 
     /// @dev Precompiles (EIP-196, EIP-197).
     uint256 private constant _EC_ADD = 0x06;
@@ -146,7 +166,7 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
             calldatacopy(buf, proofs.offset, mul(n, _PROOF_BYTES))
             calldatacopy(add(buf, mul(n, _PROOF_BYTES)), signals.offset, mul(n, _SIGNALS_BYTES))
         }
-        ok = _check(buf, n, true);
+        ok = _check(buf, n, _RANGES_ALL);
     }
 
     /// @inheritdoc IBatchGroth16Verifier
@@ -154,19 +174,58 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
         uint256 n = proofs.length;
         _checkCount(n, data.length);
         uint256 buf = _allocate(n);
+        uint256 dataStart;
+        uint256 proofsStart;
+        assembly ("memory-safe") {
+            dataStart := data.offset
+            proofsStart := proofs.offset
+        }
+        if (_loadUpdates(buf, n, dataStart, proofsStart, true)) return _check(buf, n, _RANGES_NONE);
+        // Not known to pass: the slow path, one update after the other, reverts with the first error if any.
         for (uint256 i; i < n; ++i) {
             _loadUpdate(buf, n, i, data[i], proofs[i]);
         }
         // LedgerPublicSignals.derive only returns field elements: no signal range check needed.
-        ok = _check(buf, n, false);
+        ok = _check(buf, n, _RANGES_PROOFS);
+    }
+
+    /// @inheritdoc IBatchGroth16Verifier
+    function verifyBatchWords(
+        UpdatePublicData[] calldata data,
+        uint256[8][] calldata proofs
+    ) external view returns (bool ok) {
+        uint256 n = proofs.length;
+        _checkCount(n, data.length);
+        uint256 buf = _allocate(n);
+        uint256 dataStart;
+        uint256 proofsStart;
+        assembly ("memory-safe") {
+            dataStart := data.offset
+            proofsStart := proofs.offset
+        }
+        if (_loadUpdates(buf, n, dataStart, proofsStart, false)) return _check(buf, n, _RANGES_NONE);
+        for (uint256 i; i < n; ++i) {
+            _loadUpdateAt(buf, n, i, data[i], proofsStart + i * _PROOF_BYTES);
+        }
+        ok = _check(buf, n, _RANGES_PROOFS);
     }
 
     /// @inheritdoc IUpdateVerifier
     /// @dev A batch of one: the same checks, errors and result as `verifyBatch([data], [proof])`.
     function verify(UpdatePublicData calldata data, bytes calldata proof) external view returns (bool ok) {
         uint256 buf = _allocate(1);
+        uint256 dataStart;
+        uint256 proofStart;
+        assembly ("memory-safe") {
+            dataStart := data
+            proofStart := proof.offset
+        }
+        // 256 bytes of proof are its eight words, as in `verifyBatchWords`.
+        if (proof.length == _PROOF_BYTES && _loadUpdates(buf, 1, dataStart, proofStart, false)) {
+            return _check(buf, 1, _RANGES_NONE);
+        }
         _loadUpdate(buf, 1, 0, data, proof);
-        ok = _check(buf, 1, false);
+        ok = _check(buf, 1, _RANGES_PROOFS);
     }
 
     /// @inheritdoc IBatchGroth16Verifier
@@ -210,8 +269,170 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
         }
     }
 
-    /// @dev Checks update i the way Groth16UpdateVerifier does (proof length, signals, queue point) and
-    ///      writes its proof and signals into slot i of the batch at `buf`.
+    /// @dev The fast path of `verifyBatch`, `verifyBatchWords` and `verify`: writes the n proofs and the
+    ///      signals of the n updates into the batch at `buf`, and returns true only if every check of the slow
+    ///      path (`_loadUpdate` for each update, then the proof range check of `_check`) passes, asking the
+    ///      queue about every update off position 0 in one call (`_askQueue`). False means only "not known
+    ///      to pass": the caller then runs the slow path, which reverts with the first error or, if there is
+    ///      none, loads the batch itself. So every entry point keeps the slow path's errors and decisions, and
+    ///      the fast path needs no error reporting of its own.
+    /// @param data Calldata offset of n `UpdatePublicData` structs (10 words each, already bounds-checked by
+    ///        the ABI decoder).
+    /// @param proofs With `offsets`: calldata offset of the n relative offsets of a `bytes[]`, whose
+    ///        elements are checked here more strictly than the compiler's accessor checks them; without:
+    ///        calldata offset of n proofs of eight words each, already bounds-checked.
+    function _loadUpdates(
+        uint256 buf,
+        uint256 n,
+        uint256 data,
+        uint256 proofs,
+        bool offsets
+    ) private view returns (bool clean) {
+        if (!_loadProofs(buf, n, proofs, offsets)) return false;
+        (bool loaded, uint256 pointsEnd) = _loadData(buf, n, data);
+        if (loaded) clean = _askQueue(buf + n * _INPUT_BYTES, n, pointsEnd);
+    }
+
+    /// @dev Copies the n proofs to `buf` (see `_loadUpdates`); false if a `bytes` proof is malformed (the
+    ///      words' range is `_loadData`'s).
+    function _loadProofs(uint256 buf, uint256 n, uint256 proofs, bool offsets) private pure returns (bool ok) {
+        assembly ("memory-safe") {
+            /// Copies the proofs to buf; non-zero if a `bytes` proof is malformed (loadData checks the words).
+            function loadProofs(buf_, n_, proofs_, offsets_) -> bad {
+                switch offsets_
+                case 0 {
+                    calldatacopy(buf_, proofs_, shl(8, n_))
+                }
+                default {
+                    let end := add(buf_, shl(8, n_))
+                    let ptr := proofs_
+                    for {
+                        let dst := buf_
+                    } lt(dst, end) {
+                        dst := add(dst, _PROOF_BYTES)
+                        ptr := add(ptr, 0x20)
+                    } {
+                        // The accessor's checks, made stricter: rel < 2^64, the length word and 256 bytes
+                        // after it inside the calldata, the length 256.
+                        let rel := calldataload(ptr)
+                        let src := add(add(proofs_, rel), 0x20)
+                        bad := or(bad, or(shr(64, rel), gt(add(src, _PROOF_BYTES), calldatasize())))
+                        bad := or(bad, xor(calldataload(sub(src, 0x20)), _PROOF_BYTES))
+                        calldatacopy(dst, src, _PROOF_BYTES)
+                    }
+                }
+            }
+
+            ok := iszero(loadProofs(buf, n, proofs, offsets))
+        }
+    }
+
+    /// @dev Writes the signals of the n updates at `data` after the proofs (LedgerPublicSignals.derive), and
+    ///      their queue points off position 0 into the three arrays of `_askQueue`'s call (see `_loadUpdates`),
+    ///      `stride` bytes apart; checks a point at position 0 here. True if every update passes what
+    ///      `_loadUpdate` checks besides the proof length and the queue, and every proof word is below q.
+    ///      Returns the end of the first array's entries.
+    function _loadData(uint256 buf, uint256 n, uint256 data) private pure returns (bool ok, uint256 pointsEnd) {
+        assembly ("memory-safe") {
+            /// Updates from `d`, signals at [sig, end), proofs from `p`, the arrays from `end` (see above).
+            function loadData(sig, end, d, p, stride) -> bad, itemsEnd {
+                itemsEnd := add(end, 0x84)
+                for {} lt(sig, end) {
+                    sig := add(sig, _SIGNALS_BYTES)
+                    d := add(d, 0x140)
+                    p := add(p, _PROOF_BYTES)
+                } {
+                    // UpdatePublicData words: 0 chainId, 1 ackBlock, 2 l2Block, 3 queuePosition, 4 prevRoot,
+                    // 5 newRoot, 6 queueHash, 7 outboxRoot, 8 inboxRoot, 9 withdrawalRoot. `bad` for what the
+                    // compiler's reads revert on (a uint64 above 2^64 - 1; ackBlock is never read), and for
+                    // derive's checks. The queue entry is written in any case, and kept if the position is not
+                    // 0; (0, h) is a point of every queue iff h = 0 (`_isQueuePoint`).
+                    {
+                        let position := calldataload(add(d, 0x60))
+                        {
+                            let chainId := calldataload(d)
+                            let l2Block := calldataload(add(d, 0x40))
+                            bad := or(bad, shr(64, or(or(chainId, l2Block), position)))
+                            mstore(add(sig, 0x80), or(or(chainId, shl(64, l2Block)), shl(128, position)))
+                            mstore(itemsEnd, chainId)
+                        }
+                        mstore(add(itemsEnd, stride), position)
+                        let queueHash := calldataload(add(d, 0xc0))
+                        mstore(add(itemsEnd, shl(1, stride)), queueHash)
+                        let kept := iszero(iszero(position))
+                        bad := or(bad, mul(iszero(kept), queueHash))
+                        itemsEnd := add(itemsEnd, shl(5, kept))
+                    }
+                    {
+                        let withdrawalRoot := calldataload(add(d, 0x120))
+                        let good := and(lt(calldataload(add(d, 0x80)), _R), lt(calldataload(add(d, 0xa0)), _R))
+                        good := and(good, and(lt(calldataload(add(d, 0xc0)), _R), lt(withdrawalRoot, _R)))
+                        bad := or(bad, or(iszero(good), or(calldataload(add(d, 0xe0)), calldataload(add(d, 0x100)))))
+                        calldatacopy(sig, add(d, 0x80), 0x60)
+                        mstore(add(sig, 0x60), withdrawalRoot)
+                    }
+                    // The proof words, below q.
+                    let good := and(lt(mload(p), _Q), lt(mload(add(p, 0x20)), _Q))
+                    good := and(good, and(lt(mload(add(p, 0x40)), _Q), lt(mload(add(p, 0x60)), _Q)))
+                    good := and(good, and(lt(mload(add(p, 0x80)), _Q), lt(mload(add(p, 0xa0)), _Q)))
+                    good := and(good, and(lt(mload(add(p, 0xc0)), _Q), lt(mload(add(p, 0xe0)), _Q)))
+                    bad := or(bad, iszero(good))
+                }
+            }
+
+            let signals := add(buf, mul(n, _PROOF_BYTES))
+            let bad, end := loadData(signals, add(buf, mul(n, _INPUT_BYTES)), data, buf, shl(5, add(n, 1)))
+            ok := iszero(bad)
+            pointsEnd := end
+        }
+    }
+
+    /// @dev Whether the points that `_loadUpdates` wrote at `args` (the pairs region of the batch, unused until
+    ///      `_check`) are all points of their queues: true without a call if there are none; for one,
+    ///      `_queue.isQueuePoint` (a cheaper call); else `_queue.areQueuePoints`, whose call is encoded in place
+    ///      around them: the selector, three heads, then the three arrays (length and entries), each with room
+    ///      for n entries. False unless the call succeeds and answers exactly `true`.
+    function _askQueue(uint256 args, uint256 n, uint256 itemsEnd) private view returns (bool ok) {
+        address queue_ = address(_queue);
+        bytes4 one = IRequestQueue.isQueuePoint.selector;
+        bytes4 many = IRequestQueue.areQueuePoints.selector;
+        assembly ("memory-safe") {
+            let stride := shl(5, add(n, 1))
+            let lengths := add(args, 0x64)
+            let first := add(lengths, 0x20)
+            switch shr(5, sub(itemsEnd, first))
+            case 0 {
+                ok := 1
+            }
+            case 1 {
+                let chainId := mload(first)
+                let position := mload(add(first, stride))
+                let queueHash := mload(add(first, shl(1, stride)))
+                mstore(args, one)
+                mstore(add(args, 0x04), chainId)
+                mstore(add(args, 0x24), position)
+                mstore(add(args, 0x44), queueHash)
+                ok := staticcall(gas(), queue_, args, 0x64, 0x00, 0x20)
+                ok := and(ok, and(eq(returndatasize(), 0x20), eq(mload(0x00), 1)))
+            }
+            default {
+                let count := shr(5, sub(itemsEnd, first))
+                mstore(args, many)
+                mstore(add(args, 0x04), 0x60)
+                mstore(add(args, 0x24), add(0x60, stride))
+                mstore(add(args, 0x44), add(0x60, shl(1, stride)))
+                mstore(lengths, count)
+                mstore(add(lengths, stride), count)
+                mstore(add(lengths, shl(1, stride)), count)
+                ok := staticcall(gas(), queue_, args, add(0x64, mul(3, stride)), 0x00, 0x20)
+                ok := and(ok, and(eq(returndatasize(), 0x20), eq(mload(0x00), 1)))
+            }
+        }
+    }
+
+    /// @dev The slow path for one update: checks update i the way Groth16UpdateVerifier does (proof length,
+    ///      signals, queue point), reverting with the first error, and writes its proof and signals into
+    ///      slot i of the batch at `buf`.
     function _loadUpdate(
         uint256 buf,
         uint256 n,
@@ -220,12 +441,27 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
         bytes calldata proof
     ) private view {
         if (proof.length != _PROOF_BYTES) revert BatchGroth16VerifierBadProofLength(i, proof.length);
+        uint256 proofStart;
+        assembly ("memory-safe") {
+            proofStart := proof.offset
+        }
+        _loadUpdateAt(buf, n, i, data, proofStart);
+    }
+
+    /// @dev `_loadUpdate` after the proof length check, for the 256 bytes of proof at calldata offset `proof`.
+    function _loadUpdateAt(
+        uint256 buf,
+        uint256 n,
+        uint256 i,
+        UpdatePublicData calldata data,
+        uint256 proof
+    ) private view {
         uint256[5] memory signals = LedgerPublicSignals.derive(data);
         if (!_isQueuePoint(data.chainId, data.queuePosition, data.queueHash)) {
             revert BatchGroth16VerifierQueueMismatch(i, data.queuePosition, data.queueHash);
         }
         assembly ("memory-safe") {
-            calldatacopy(add(buf, mul(i, _PROOF_BYTES)), proof.offset, _PROOF_BYTES)
+            calldatacopy(add(buf, mul(i, _PROOF_BYTES)), proof, _PROOF_BYTES)
             mcopy(add(add(buf, mul(n, _PROOF_BYTES)), mul(i, _SIGNALS_BYTES)), signals, _SIGNALS_BYTES)
         }
     }
@@ -254,7 +490,7 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
     ///      cheap pass finds whether anything is out of range; only then does a second pass name the first
     ///      offender.
     function _checkRanges(uint256 buf, uint256 n, bool signalsToo) private pure {
-        bool bad;
+        bool good = true;
         assembly ("memory-safe") {
             let end := add(buf, mul(n, _PROOF_BYTES))
             for {
@@ -262,15 +498,10 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
             } lt(p, end) {
                 p := add(p, _PROOF_BYTES)
             } {
-                // gt(v, q - 1) is v ≥ q.
-                bad := or(bad, gt(mload(p), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0x20)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0x40)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0x60)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0x80)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0xa0)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0xc0)), sub(_Q, 1)))
-                bad := or(bad, gt(mload(add(p, 0xe0)), sub(_Q, 1)))
+                good := and(good, and(lt(mload(p), _Q), lt(mload(add(p, 0x20)), _Q)))
+                good := and(good, and(lt(mload(add(p, 0x40)), _Q), lt(mload(add(p, 0x60)), _Q)))
+                good := and(good, and(lt(mload(add(p, 0x80)), _Q), lt(mload(add(p, 0xa0)), _Q)))
+                good := and(good, and(lt(mload(add(p, 0xc0)), _Q), lt(mload(add(p, 0xe0)), _Q)))
             }
             if signalsToo {
                 let signalsEnd := add(end, mul(n, _SIGNALS_BYTES))
@@ -279,15 +510,13 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
                 } lt(p, signalsEnd) {
                     p := add(p, _SIGNALS_BYTES)
                 } {
-                    bad := or(bad, gt(mload(p), sub(_R, 1)))
-                    bad := or(bad, gt(mload(add(p, 0x20)), sub(_R, 1)))
-                    bad := or(bad, gt(mload(add(p, 0x40)), sub(_R, 1)))
-                    bad := or(bad, gt(mload(add(p, 0x60)), sub(_R, 1)))
-                    bad := or(bad, gt(mload(add(p, 0x80)), sub(_R, 1)))
+                    good := and(good, and(lt(mload(p), _R), lt(mload(add(p, 0x20)), _R)))
+                    good := and(good, and(lt(mload(add(p, 0x40)), _R), lt(mload(add(p, 0x60)), _R)))
+                    good := and(good, lt(mload(add(p, 0x80)), _R))
                 }
             }
         }
-        if (bad) _revertOutOfRange(buf, n);
+        if (!good) _revertOutOfRange(buf, n);
     }
 
     /// @dev Reverts with the error for the first out-of-range word: proofs in order, each proof's words
@@ -309,46 +538,57 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
                               BATCH CHECK
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The batch check of the n proofs and signals at `buf`: range checks (reverting), then
+    /// @dev The batch check of the n proofs and signals at `buf`: range checks as `ranges` says (reverting), then
     ///      Π e(r_i·A_i, B_i) · e(-s·α, β) · e(-Σ r_i·L_i, γ) · e(-Σ r_i·C_i, δ) = 1. False when the pairing
     ///      product is not 1 or a precompile call fails (a point off its curve or outside the subgroup).
-    function _check(uint256 buf, uint256 n, bool signalsToo) private view returns (bool ok) {
-        _checkRanges(buf, n, signalsToo);
+    function _check(uint256 buf, uint256 n, uint256 ranges) private view returns (bool ok) {
+        if (ranges != _RANGES_NONE) _checkRanges(buf, n, ranges == _RANGES_ALL);
         uint256 pairs = buf + n * _INPUT_BYTES;
         uint256 scalars = pairs + (n + 3) * _PAIR_BYTES;
         if (!_accumulate(buf, n, pairs, scalars)) return false;
 
-        uint256 s;
-        uint256[5] memory t;
-        assembly ("memory-safe") {
-            s := mload(scalars)
-            mcopy(t, add(scalars, 0x20), 0xa0)
-        }
-
-        // Pair n: (-s·α, β).
+        // The verifying key's points go where the precompiles take them: α and IC_0 into the G1 words of pairs
+        // n and n + 1, IC_1..IC_5 into the proofs' memory (ten words; no longer needed, and at least 13 words
+        // long), β, γ and δ into the G2 words of pairs n..n+2 once their use as scratch is over.
         uint256 pair = pairs + n * _PAIR_BYTES;
-        if (!_mulNeg(pair, _ALPHA_X, _ALPHA_Y, s)) return false;
-        _storeG2(pair + 0x40, _BETA_X1, _BETA_X0, _BETA_Y1, _BETA_Y0);
-
-        // Pair n + 1: (-(s·IC_0 + Σ_j t_j·IC_j), γ): six scalar multiplications for the whole batch.
-        pair += _PAIR_BYTES;
-        if (
-            !_mulNeg(pair, _IC0_X, _IC0_Y, s) ||
-            !_mulNegAdd(pair, _IC1_X, _IC1_Y, t[0]) ||
-            !_mulNegAdd(pair, _IC2_X, _IC2_Y, t[1]) ||
-            !_mulNegAdd(pair, _IC3_X, _IC3_Y, t[2]) ||
-            !_mulNegAdd(pair, _IC4_X, _IC4_Y, t[3]) ||
-            !_mulNegAdd(pair, _IC5_X, _IC5_Y, t[4])
-        ) return false;
-        _storeG2(pair + 0x40, _GAMMA_X1, _GAMMA_X0, _GAMMA_Y1, _GAMMA_Y0);
-
-        // Pair n + 2: (-Σ r_i·C_i, δ); `_accumulate` left Σ r_i·C_i in its G1 words.
-        pair += _PAIR_BYTES;
-        assembly ("memory-safe") {
-            let y := mload(add(pair, 0x20))
-            mstore(add(pair, 0x20), mod(sub(_Q, y), _Q))
+        {
+            (uint256 ax, uint256 ay, uint256 x0, uint256 y0) = (_ALPHA_X, _ALPHA_Y, _IC0_X, _IC0_Y);
+            assembly ("memory-safe") {
+                mstore(pair, ax)
+                mstore(add(pair, 0x20), ay)
+                mstore(add(pair, 0xc0), x0)
+                mstore(add(pair, 0xe0), y0)
+            }
         }
-        _storeG2(pair + 0x40, _DELTA_X1, _DELTA_X0, _DELTA_Y1, _DELTA_Y0);
+        {
+            (uint256 x1, uint256 y1, uint256 x2, uint256 y2) = (_IC1_X, _IC1_Y, _IC2_X, _IC2_Y);
+            assembly ("memory-safe") {
+                mstore(buf, x1)
+                mstore(add(buf, 0x20), y1)
+                mstore(add(buf, 0x40), x2)
+                mstore(add(buf, 0x60), y2)
+            }
+        }
+        {
+            (uint256 x3, uint256 y3, uint256 x4, uint256 y4) = (_IC3_X, _IC3_Y, _IC4_X, _IC4_Y);
+            assembly ("memory-safe") {
+                mstore(add(buf, 0x80), x3)
+                mstore(add(buf, 0xa0), y3)
+                mstore(add(buf, 0xc0), x4)
+                mstore(add(buf, 0xe0), y4)
+            }
+        }
+        {
+            (uint256 x5, uint256 y5) = (_IC5_X, _IC5_Y);
+            assembly ("memory-safe") {
+                mstore(add(buf, 0x100), x5)
+                mstore(add(buf, 0x120), y5)
+            }
+        }
+        if (!_keyTerms(buf, pair, scalars)) return false;
+        _storeG2(pair + 0x40, _BETA_X1, _BETA_X0, _BETA_Y1, _BETA_Y0);
+        _storeG2(pair + (_PAIR_BYTES + 0x40), _GAMMA_X1, _GAMMA_X0, _GAMMA_Y1, _GAMMA_Y0);
+        _storeG2(pair + (2 * _PAIR_BYTES + 0x40), _DELTA_X1, _DELTA_X0, _DELTA_Y1, _DELTA_Y0);
 
         assembly ("memory-safe") {
             let success := staticcall(gas(), _PAIRING, pairs, mul(add(n, 3), _PAIR_BYTES), 0x00, 0x20)
@@ -356,114 +596,178 @@ contract BatchGroth16Verifier is IBatchGroth16Verifier {
         }
     }
 
-    /// @dev Starts the accumulation with proof 0, whose scalar is r_0 = 1: pair 0 is (A_0, B_0) as given,
-    ///      the C sum starts at C_0, and the scalars at s = 1, t_j = x_0j. Returns the seed of the r_i,
-    ///      which commits to every proof and every signal: nothing can be chosen after the r_i.
-    function _start(uint256 buf, uint256 n, uint256 pairs, uint256 scalars) private pure returns (bytes32 seed) {
+    /// @dev The G1 points of pairs n..n+2 (at `pair`, pair n), given α and IC_0 in place, IC_1..IC_5 at
+    ///      `ic` and the scalars at `scalars`: -s·α; -(s·IC_0 + Σ_j t_j·IC_j), six scalar multiplications
+    ///      for the whole batch, with pair n + 1's G2 words as scratch; and -Σ r_i·C_i, which `_accumulate`
+    ///      left in pair n + 2. -k·P is computed as (r - k)·P (r·P is the point at infinity, as 0·P would
+    ///      be); k = 1 (a batch of one) needs only a negation, and t_j = 0 (signal j zero throughout the
+    ///      batch) nothing. False as soon as a precompile call fails.
+    function _keyTerms(uint256 ic, uint256 pair, uint256 scalars) private view returns (bool ok) {
         assembly ("memory-safe") {
-            seed := keccak256(buf, mul(n, _INPUT_BYTES))
-            mcopy(pairs, buf, _PAIR_BYTES)
-            mcopy(add(pairs, mul(add(n, 2), _PAIR_BYTES)), add(buf, 0xc0), 0x40)
-            mstore(scalars, 1)
-            mcopy(add(scalars, 0x20), add(buf, mul(n, _PROOF_BYTES)), _SIGNALS_BYTES)
+            /// Writes -k·P over P = (x, y) at `dst`, using the word after it as scratch.
+            function mulNeg(dst, k) -> done {
+                switch k
+                case 1 {
+                    let y := add(dst, 0x20)
+                    mstore(y, mod(sub(_Q, mload(y)), _Q))
+                    done := 1
+                }
+                default {
+                    mstore(add(dst, 0x40), sub(_R, k))
+                    done := staticcall(gas(), _EC_MUL, dst, 0x60, dst, 0x40)
+                }
+            }
+
+            /// Adds -k·P to the point at `acc`, P = (x, y) being at `point`.
+            function mulNegAdd(acc, point, k) -> done {
+                if iszero(k) {
+                    done := 1
+                    leave
+                }
+                mcopy(add(acc, 0x40), point, 0x40)
+                mstore(add(acc, 0x80), sub(_R, k))
+                if staticcall(gas(), _EC_MUL, add(acc, 0x40), 0x60, add(acc, 0x40), 0x40) {
+                    done := staticcall(gas(), _EC_ADD, acc, 0x80, acc, 0x40)
+                }
+            }
+
+            function terms(ic_, pair_, scalars_) -> done {
+                let s := mload(scalars_)
+                if iszero(mulNeg(pair_, s)) {
+                    leave
+                }
+                let acc := add(pair_, _PAIR_BYTES)
+                if iszero(mulNeg(acc, s)) {
+                    leave
+                }
+                for {
+                    let j := 0
+                } lt(j, 0x140) {
+                    j := add(j, 0x40)
+                } {
+                    // t_{j/64 + 1} and IC_{j/64 + 1}.
+                    if iszero(mulNegAdd(acc, add(ic_, j), mload(add(add(scalars_, 0x20), shr(1, j))))) {
+                        leave
+                    }
+                }
+                // Σ r_i·C_i is canonical (ecAdd's output, or C_0 after the range check).
+                let y := add(acc, add(_PAIR_BYTES, 0x20))
+                mstore(y, mod(sub(_Q, mload(y)), _Q))
+                done := 1
+            }
+
+            ok := terms(ic, pair, scalars)
         }
     }
 
-    /// @dev Adds proofs 1..n-1 to what `_start` began: fills pairs 1..n-1, the G1 point of pair n + 2
-    ///      (Σ r_i·C_i) and the six scalars (layout: see the contract's notes). False as soon as a
-    ///      precompile call fails: a failing precompile consumes all the gas it was given, so nothing more
-    ///      is attempted.
+    /// @dev Fills pairs 0..n-1, the G1 point of pair n + 2 (Σ r_i·C_i) and the six scalars (layout: see the
+    ///      contract's notes). Proof 0 has r_0 = 1: pair 0 is (A_0, B_0) as given, and the C sum and the
+    ///      scalars start at C_0, s = 1, t_j = x_0j. The seed of the other r_i is the hash of every proof
+    ///      and every signal, so nothing can be chosen after the r_i. Proofs n-1..1 then follow, last
+    ///      first, each proof's memory serving as the input of its own ecMul calls (it is not read again):
+    ///      r_i goes over B_i's first word, once B_i is in its pair, and over the word after C_i (the next
+    ///      proof's, already done, or for the last proof signal x_00, already read). False as soon as a
+    ///      precompile call fails: a failing precompile consumes all the gas it was given, so nothing more is
+    ///      attempted.
     function _accumulate(uint256 buf, uint256 n, uint256 pairs, uint256 scalars) private view returns (bool ok) {
-        bytes32 seed = _start(buf, n, pairs, scalars);
+        // x_00 is read before `_points` writes r_{n-1} over it.
+        uint256 x00;
         assembly ("memory-safe") {
-            function accumulate(buf_, n_, pairs_, scalars_, seed_) -> done {
-                let signals := add(buf_, mul(n_, _PROOF_BYTES))
-                let cAcc := add(pairs_, mul(add(n_, 2), _PAIR_BYTES))
+            x00 := mload(add(buf, shl(8, n)))
+        }
+        if (!_points(buf, n, pairs)) return false;
+        assembly ("memory-safe") {
+            mstore(add(buf, shl(8, n)), x00)
+        }
+        _scalarSums(buf, n, scalars);
+        ok = true;
+    }
+
+    /// @dev The pairs 0..n-1 and Σ r_i·C_i of `_accumulate`; false as soon as a precompile call fails.
+    function _points(uint256 buf, uint256 n, uint256 pairs) private view returns (bool ok) {
+        assembly ("memory-safe") {
+            function points(buf_, n_, pairs_, cAcc) -> done {
                 // The seed stays in scratch word 0; r_i hashes it with i in word 1.
-                mstore(0x00, seed_)
+                mstore(0x00, keccak256(buf_, mul(n_, _INPUT_BYTES)))
+                mcopy(pairs_, buf_, _PAIR_BYTES)
+                mcopy(cAcc, add(buf_, 0xc0), 0x40)
+                let proof := add(buf_, shl(8, n_))
+                let pair := add(pairs_, mul(n_, _PAIR_BYTES))
                 for {
-                    let i := 1
-                } lt(i, n_) {
-                    i := add(i, 1)
+                    let i := sub(n_, 1)
+                } i {
+                    i := sub(i, 1)
                 } {
+                    proof := sub(proof, _PROOF_BYTES)
+                    pair := sub(pair, _PAIR_BYTES)
                     // r_i = 1 + (keccak256(seed, i) mod (r - 1)), in [1, r - 1].
                     mstore(0x20, i)
-                    let ri := add(mod(keccak256(0x00, 0x40), sub(_R, 1)), 1)
-
-                    // Pair i = (r_i·A_i, B_i): copy (A_i, B_i), then multiply A_i in place, parking B's
-                    // first word while the scalar takes its place.
-                    let proof := add(buf_, mul(i, _PROOF_BYTES))
-                    let pair := add(pairs_, mul(i, _PAIR_BYTES))
-                    mcopy(pair, proof, _PAIR_BYTES)
-                    let bx1 := mload(add(pair, 0x40))
-                    mstore(add(pair, 0x40), ri)
-                    if iszero(staticcall(gas(), _EC_MUL, pair, 0x60, pair, 0x40)) {
+                    let ri := add(mod(keccak256(0x00, 0x40), _R_MINUS_ONE), 1)
+                    // Pair i = (r_i·A_i, B_i).
+                    mcopy(add(pair, 0x40), add(proof, 0x40), 0x80)
+                    mstore(add(proof, 0x40), ri)
+                    if iszero(staticcall(gas(), _EC_MUL, proof, 0x60, pair, 0x40)) {
                         leave
                     }
-                    mstore(add(pair, 0x40), bx1)
-
                     // C sum += r_i·C_i, with the words after the sum (δ's, written last) as scratch.
-                    mcopy(add(cAcc, 0x40), add(proof, 0xc0), 0x40)
-                    mstore(add(cAcc, 0x80), ri)
-                    if iszero(staticcall(gas(), _EC_MUL, add(cAcc, 0x40), 0x60, add(cAcc, 0x40), 0x40)) {
+                    mstore(add(proof, 0x100), ri)
+                    if iszero(staticcall(gas(), _EC_MUL, add(proof, 0xc0), 0x60, add(cAcc, 0x40), 0x40)) {
                         leave
                     }
                     if iszero(staticcall(gas(), _EC_ADD, cAcc, 0x80, cAcc, 0x40)) {
                         leave
                     }
-
-                    // s += r_i; t_j += r_i·x_ij (mod r).
-                    mstore(scalars_, addmod(mload(scalars_), ri, _R))
-                    let x := add(signals, mul(i, _SIGNALS_BYTES))
-                    let t := add(scalars_, 0x20)
-                    mstore(t, addmod(mload(t), mulmod(ri, mload(x), _R), _R))
-                    t := add(t, 0x20)
-                    mstore(t, addmod(mload(t), mulmod(ri, mload(add(x, 0x20)), _R), _R))
-                    t := add(t, 0x20)
-                    mstore(t, addmod(mload(t), mulmod(ri, mload(add(x, 0x40)), _R), _R))
-                    t := add(t, 0x20)
-                    mstore(t, addmod(mload(t), mulmod(ri, mload(add(x, 0x60)), _R), _R))
-                    t := add(t, 0x20)
-                    mstore(t, addmod(mload(t), mulmod(ri, mload(add(x, 0x80)), _R), _R))
                 }
                 done := 1
             }
-            ok := accumulate(buf, n, pairs, scalars, seed)
+
+            ok := points(buf, n, pairs, add(pairs, mul(add(n, 2), _PAIR_BYTES)))
+        }
+    }
+
+    /// @dev The six scalars of `_accumulate`, from the signals and the r_i that `_points` left.
+    function _scalarSums(uint256 buf, uint256 n, uint256 scalars) private pure {
+        assembly ("memory-safe") {
+            /// s = Σ r_i, t_j = Σ_i r_i·x_ij (mod r), with r_i (i > 0) where `points` left it.
+            function scalarSums(buf_, n_, scalars_) {
+                let x := add(buf_, shl(8, n_))
+                let s := 1
+                let t1 := mload(x)
+                let t2 := mload(add(x, 0x20))
+                let t3 := mload(add(x, 0x40))
+                let t4 := mload(add(x, 0x60))
+                let t5 := mload(add(x, 0x80))
+                let rp := add(buf_, 0x40)
+                let end := add(x, mul(n_, _SIGNALS_BYTES))
+                for {
+                    x := add(x, _SIGNALS_BYTES)
+                } lt(x, end) {
+                    x := add(x, _SIGNALS_BYTES)
+                } {
+                    rp := add(rp, _PROOF_BYTES)
+                    let ri := mload(rp)
+                    s := addmod(s, ri, _R)
+                    t1 := addmod(t1, mulmod(ri, mload(x), _R), _R)
+                    t2 := addmod(t2, mulmod(ri, mload(add(x, 0x20)), _R), _R)
+                    t3 := addmod(t3, mulmod(ri, mload(add(x, 0x40)), _R), _R)
+                    t4 := addmod(t4, mulmod(ri, mload(add(x, 0x60)), _R), _R)
+                    t5 := addmod(t5, mulmod(ri, mload(add(x, 0x80)), _R), _R)
+                }
+                mstore(scalars_, s)
+                mstore(add(scalars_, 0x20), t1)
+                mstore(add(scalars_, 0x40), t2)
+                mstore(add(scalars_, 0x60), t3)
+                mstore(add(scalars_, 0x80), t4)
+                mstore(add(scalars_, 0xa0), t5)
+            }
+
+            scalarSums(buf, n, scalars)
         }
     }
 
     /*//////////////////////////////////////////////////////////////
                             CURVE HELPERS
     //////////////////////////////////////////////////////////////*/
-
-    /// @dev Writes -k·(x, y) at `dst` (k < r). k = 1 (a batch of one) is a negation, not a precompile call.
-    function _mulNeg(uint256 dst, uint256 x, uint256 y, uint256 k) private view returns (bool ok) {
-        assembly ("memory-safe") {
-            switch k
-            case 1 {
-                mstore(dst, x)
-                mstore(add(dst, 0x20), mod(sub(_Q, y), _Q))
-                ok := 1
-            }
-            default {
-                // (r - k)·P = -k·P; r·P is the point at infinity, as 0·P would be.
-                mstore(dst, x)
-                mstore(add(dst, 0x20), y)
-                mstore(add(dst, 0x40), sub(_R, k))
-                ok := staticcall(gas(), _EC_MUL, dst, 0x60, dst, 0x40)
-            }
-        }
-    }
-
-    /// @dev Adds -k·(x, y) to the point at `acc` (k < r), using the four words after it as scratch.
-    ///      Nothing to add when k = 0 (every signal j of the batch is zero).
-    function _mulNegAdd(uint256 acc, uint256 x, uint256 y, uint256 k) private view returns (bool ok) {
-        if (k == 0) return true;
-        if (!_mulNeg(acc + 0x40, x, y, k)) return false;
-        assembly ("memory-safe") {
-            ok := staticcall(gas(), _EC_ADD, acc, 0x80, acc, 0x40)
-        }
-    }
 
     /// @dev Writes a G2 point (precompile encoding) at `dst`.
     function _storeG2(uint256 dst, uint256 x1, uint256 x0, uint256 y1, uint256 y0) private pure {

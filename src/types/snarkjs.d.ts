@@ -51,7 +51,10 @@ declare module "snarkjs" {
     exportSolidityVerifier(zkey: FileRef, templates: Record<string, string>, logger?: SnarkjsLogger): Promise<string>;
   };
   export const r1cs: {
-    info(r1cs: FileRef, logger?: SnarkjsLogger): Promise<{ nConstraints: number; nVars: number; nPubInputs: number; nOutputs: number; nPrvInputs: number }>;
+    info(
+      r1cs: FileRef,
+      logger?: SnarkjsLogger,
+    ): Promise<{ nConstraints: number; nVars: number; nPubInputs: number; nOutputs: number; nPrvInputs: number }>;
   };
   export const powersOfTau: {
     newAccumulator(curve: unknown, power: number, out: string, logger?: SnarkjsLogger): Promise<unknown>;

@@ -2,7 +2,7 @@
  * RequestQueue with the real circomlibjs-generated Poseidon contract: the on-chain H_4 equals circomlibjs'
  * `poseidon`, every deposit's item equals `depositItem` of src/ledger/encoding.ts and its rolling hash
  * `queueStep` chained from 0 (docs/LEDGER.md §4), queues of interleaved chains are independent, the views
- * (`length`, `hashAt`, `isQueuePoint`, `escrowed`) agree with a model, and every rejection reverts with its
+ * (`length`, `hashAt`, `isQueuePoint`, `areQueuePoints`, `escrowed`) agree with a model, and every rejection reverts with its
  * custom error and changes nothing. Prints the gas of a first and of a steady-state deposit.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -429,6 +429,78 @@ describe("RequestQueue", function () {
       ];
       for (const [chain, position, hash, want, what] of cases) {
         expect(await f.queue.isQueuePoint(chain, position, hash)).to.equal(want, what);
+      }
+    });
+  });
+
+  describe("areQueuePoints", function () {
+    it("areQueuePoints: the AND of isQueuePoint, one call for many points", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      await deposit(f, 1n, 1n);
+      await deposit(f, 1n, 2n);
+      await deposit(f, 2n, 3n);
+      const h1 = await f.queue.hashAt(1n, 1n);
+      const h2 = await f.queue.hashAt(1n, 2n);
+      const g1 = await f.queue.hashAt(2n, 1n);
+      type Point = [bigint, bigint, string];
+      // Points: (0, 0) of a chain with and of one without a queue, and real positions of two chains.
+      const points: Point[] = [
+        [1n, 0n, ZeroHash],
+        [1n, 1n, h1],
+        [1n, 2n, h2],
+        [2n, 1n, g1],
+        [UNKNOWN, 0n, ZeroHash],
+      ];
+      // Non-points: position 0 with a hash, beyond the end (hash 0, the last hash, far beyond), a hash one
+      // bit off, another chain's hash, an unknown chain.
+      const nonPoints: Point[] = [
+        [1n, 0n, h1],
+        [1n, 3n, ZeroHash],
+        [1n, 3n, h2],
+        [1n, (1n << 64n) - 1n, ZeroHash],
+        [1n, 2n, hex32(BigInt(h2) ^ 1n)],
+        [2n, 1n, h1],
+        [UNKNOWN, 1n, ZeroHash],
+      ];
+      const are = (ps: Point[]) =>
+        f.queue.areQueuePoints(
+          ps.map((p) => p[0]),
+          ps.map((p) => p[1]),
+          ps.map((p) => p[2]),
+        );
+      for (const p of points) expect(await f.queue.isQueuePoint(...p)).to.equal(true, `point ${p.join(" ")}`);
+      for (const p of nonPoints) expect(await f.queue.isQueuePoint(...p)).to.equal(false, `non-point ${p.join(" ")}`);
+      expect(await are([])).to.equal(true, "no entries");
+      expect(await are(points)).to.equal(true, "every point");
+      expect(await are([...points].reverse())).to.equal(true, "every point, reversed");
+      expect(await are([...points, ...points])).to.equal(true, "every point twice");
+      const all = [...points, ...nonPoints];
+      for (const [i, p] of all.entries()) {
+        const want = i < points.length;
+        expect(await are([p])).to.equal(want, `alone: ${p.join(" ")}`);
+        for (const at of [0, 2, points.length]) {
+          const ps = [...points];
+          ps.splice(at, 0, p);
+          expect(await are(ps)).to.equal(want, `among the points at ${at}: ${p.join(" ")}`);
+        }
+      }
+      expect(await are(nonPoints)).to.equal(false, "no point");
+    });
+
+    it("areQueuePoints: reverts on arrays of different lengths", async function () {
+      const f = await networkHelpers.loadFixture(queueFixture);
+      for (const [c, p, h] of [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [2, 2, 1],
+        [1, 2, 2],
+      ] as const) {
+        await expect(
+          f.queue.areQueuePoints(Array<bigint>(c).fill(1n), Array<bigint>(p).fill(0n), Array<string>(h).fill(ZeroHash)),
+        )
+          .to.be.revertedWithCustomError(f.queue, "RequestQueueLengthMismatch")
+          .withArgs(c, p, h);
       }
     });
   });

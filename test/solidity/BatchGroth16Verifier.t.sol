@@ -20,8 +20,106 @@ contract StubRequestQueue {
         return bytes32(uint256(keccak256(abi.encode(chainId, position))) % _R);
     }
 
-    function isQueuePoint(ChainId chainId, uint64 position, bytes32 rollingHash) external pure returns (bool) {
+    function isQueuePoint(ChainId chainId, uint64 position, bytes32 rollingHash) public pure returns (bool) {
         return position <= 1000 && hashAt(chainId, position) == rollingHash;
+    }
+}
+
+/// @notice StubRequestQueue with `areQueuePoints` (the AND of its `isQueuePoint`), which the verifier's fast
+///         path calls for two or more points; without it (StubRequestQueue) such a batch takes the slow path,
+///         one call per update.
+contract BatchStubRequestQueue is StubRequestQueue {
+    function areQueuePoints(
+        ChainId[] calldata chainIds,
+        uint64[] calldata positions,
+        bytes32[] calldata rollingHashes
+    ) external pure returns (bool) {
+        if (positions.length != chainIds.length || rollingHashes.length != chainIds.length) {
+            revert IRequestQueue.RequestQueueLengthMismatch(chainIds.length, positions.length, rollingHashes.length);
+        }
+        for (uint256 i; i < chainIds.length; ++i) {
+            if (!isQueuePoint(chainIds[i], positions[i], rollingHashes[i])) return false;
+        }
+        return true;
+    }
+}
+
+/// @notice The update entry points of BatchGroth16Verifier as first written, for equivalence tests: per
+///         update, in order, the proof length, `LedgerPublicSignals.derive`, the queue point (one
+///         `isQueuePoint` call, none at position 0), with the compiler's calldata accessors and decoders;
+///         then `verifyProofs` of the verifier under test for the batch check (its coordinate errors name
+///         the same proof and word). The verifier must answer every input with the same result or the same
+///         revert data.
+contract ReferenceUpdateVerifier {
+    BatchGroth16Verifier internal immutable _verifier;
+    IRequestQueue internal immutable _queue;
+
+    constructor(BatchGroth16Verifier verifier_, IRequestQueue queue_) {
+        _verifier = verifier_;
+        _queue = queue_;
+    }
+
+    function verifyBatch(UpdatePublicData[] calldata data, bytes[] calldata proofs) external view returns (bool) {
+        uint256 n = proofs.length;
+        _checkCount(n, data.length);
+        uint256[8][] memory words = new uint256[8][](n);
+        uint256[5][] memory signals = new uint256[5][](n);
+        for (uint256 i; i < n; ++i) {
+            bytes calldata proof = proofs[i];
+            if (proof.length != 256) revert IBatchGroth16Verifier.BatchGroth16VerifierBadProofLength(i, proof.length);
+            signals[i] = _checked(data[i], i);
+            words[i] = abi.decode(proof, (uint256[8]));
+        }
+        return _batch(words, signals);
+    }
+
+    function verifyBatchWords(
+        UpdatePublicData[] calldata data,
+        uint256[8][] calldata proofs
+    ) external view returns (bool) {
+        uint256 n = proofs.length;
+        _checkCount(n, data.length);
+        uint256[8][] memory words = new uint256[8][](n);
+        uint256[5][] memory signals = new uint256[5][](n);
+        for (uint256 i; i < n; ++i) {
+            signals[i] = _checked(data[i], i);
+            words[i] = proofs[i];
+        }
+        return _batch(words, signals);
+    }
+
+    function verify(UpdatePublicData calldata data, bytes calldata proof) external view returns (bool) {
+        if (proof.length != 256) revert IBatchGroth16Verifier.BatchGroth16VerifierBadProofLength(0, proof.length);
+        uint256[8][] memory words = new uint256[8][](1);
+        uint256[5][] memory signals = new uint256[5][](1);
+        signals[0] = _checked(data, 0);
+        words[0] = abi.decode(proof, (uint256[8]));
+        return _batch(words, signals);
+    }
+
+    function _checkCount(uint256 n, uint256 inputs) internal pure {
+        if (n != inputs) revert IBatchGroth16Verifier.BatchGroth16VerifierLengthMismatch(n, inputs);
+        if (n == 0) revert IBatchGroth16Verifier.BatchGroth16VerifierEmptyBatch();
+        if (n > 64) revert IBatchGroth16Verifier.BatchGroth16VerifierBatchTooLarge(n, 64);
+    }
+
+    function _checked(UpdatePublicData calldata d, uint256 i) internal view returns (uint256[5] memory s) {
+        s = LedgerPublicSignals.derive(d);
+        bool point =
+            d.queuePosition == 0
+                ? d.queueHash == bytes32(0)
+                : _queue.isQueuePoint(d.chainId, d.queuePosition, d.queueHash);
+        if (!point) revert IBatchGroth16Verifier.BatchGroth16VerifierQueueMismatch(i, d.queuePosition, d.queueHash);
+    }
+
+    function _batch(uint256[8][] memory words, uint256[5][] memory signals) internal view returns (bool) {
+        try _verifier.verifyProofs(words, signals) returns (bool ok) {
+            return ok;
+        } catch (bytes memory err) {
+            assembly ("memory-safe") {
+                revert(add(err, 0x20), mload(err))
+            }
+        }
     }
 }
 
@@ -31,14 +129,20 @@ contract StubRequestQueue {
 ///         input reverts only with the verifier's (or LedgerPublicSignals') custom errors.
 contract BatchGroth16VerifierTest is Test {
     BatchGroth16Verifier internal verifier;
-    StubRequestQueue internal queue;
+    BatchStubRequestQueue internal queue;
+    /// @dev The same key with a queue that has no `areQueuePoints`: the slow path for every batch with two
+    ///      or more queue points off position 0 (one goes to `isQueuePoint`).
+    BatchGroth16Verifier internal slowVerifier;
+    ReferenceUpdateVerifier internal refVerifier;
 
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
 
     function setUp() public {
-        queue = new StubRequestQueue();
+        queue = new BatchStubRequestQueue();
         verifier = new BatchGroth16Verifier(F.verifyingKey(), IRequestQueue(address(queue)));
+        slowVerifier = new BatchGroth16Verifier(F.verifyingKey(), IRequestQueue(address(new StubRequestQueue())));
+        refVerifier = new ReferenceUpdateVerifier(verifier, IRequestQueue(address(queue)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -408,5 +512,283 @@ contract BatchGroth16VerifierTest is Test {
         for (uint256 k; k < 8; ++k) words[k] %= Q;
         bs[at] = _bytes(words);
         assertFalse(verifier.verifyBatch(ds, bs), "random proof");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                  FAST PATH: EQUIVALENCE WITH THE REFERENCE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Gas of each call of an equivalence check: a failing precompile call (a point off its curve)
+    ///      consumes what it is given, and three calls follow one another.
+    uint256 internal constant CALL_GAS = 8_000_000;
+
+    /// @dev `callData` sent to the reference, the verifier (fast path) and the verifier without
+    ///      `areQueuePoints` (slow path): the same success and the same return or revert data from all three.
+    function _assertSameOutcome(
+        bytes memory callData,
+        string memory what
+    ) internal view returns (bool ok, bytes memory ret) {
+        (ok, ret) = address(refVerifier).staticcall{gas: CALL_GAS}(callData);
+        (bool okFast, bytes memory retFast) = address(verifier).staticcall{gas: CALL_GAS}(callData);
+        (bool okSlow, bytes memory retSlow) = address(slowVerifier).staticcall{gas: CALL_GAS}(callData);
+        assertEq(okFast, ok, what);
+        assertEq(retFast, ret, what);
+        assertEq(okSlow, ok, what);
+        assertEq(retSlow, ret, what);
+    }
+
+    /// @dev n updates: the fixture update (position 0, with its valid proof) or, with `points`, updates of the
+    ///      fixture chain at queue points 1.. (real points, wrong proofs: the batch check fails).
+    function _updates(
+        uint256 n,
+        bool points
+    ) internal view returns (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) {
+        ds = new UpdatePublicData[](n);
+        ws = new uint256[8][](n);
+        bs = new bytes[](n);
+        for (uint256 i; i < n; ++i) {
+            ds[i] = _update();
+            if (points) {
+                ds[i].queuePosition = uint64(i + 1);
+                ds[i].queueHash = queue.hashAt(ds[i].chainId, uint64(i + 1));
+            }
+            ws[i] = F.updateProof();
+            bs[i] = _bytes(ws[i]);
+        }
+    }
+
+    /// @dev The three update entry points' calldata for a batch (`verify` with its first update).
+    function _calls(
+        UpdatePublicData[] memory ds,
+        uint256[8][] memory ws,
+        bytes[] memory bs
+    ) internal pure returns (bytes[3] memory c) {
+        c[0] = abi.encodeCall(BatchGroth16Verifier.verifyBatch, (ds, bs));
+        c[1] = abi.encodeCall(BatchGroth16Verifier.verifyBatchWords, (ds, ws));
+        c[2] = abi.encodeCall(BatchGroth16Verifier.verify, (ds[0], bs[0]));
+    }
+
+    function test_fastPath_acceptsFixtureUpdatesAsReference() public view {
+        for (uint256 n = 1; n <= 5; ++n) {
+            (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(n, false);
+            bytes[3] memory c = _calls(ds, ws, bs);
+            for (uint256 k; k < 3; ++k) {
+                (bool ok, bytes memory ret) = _assertSameOutcome(c[k], "fixture batch");
+                assertTrue(ok && abi.decode(ret, (bool)), "fixture batch accepted");
+            }
+            assertTrue(verifier.verifyBatchWords(ds, ws), "verifyBatchWords");
+        }
+    }
+
+    function test_fastPath_queuePointsAsReference() public view {
+        // Real queue points with wrong proofs: one queue call (isQueuePoint for one point, areQueuePoints for
+        // more), then a failed batch check (false).
+        for (uint256 n = 1; n <= 4; ++n) {
+            (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(n, true);
+            bytes[3] memory c = _calls(ds, ws, bs);
+            for (uint256 k; k < 3; ++k) {
+                (bool ok, bytes memory ret) = _assertSameOutcome(c[k], "queue points");
+                assertTrue(ok && !abi.decode(ret, (bool)), "false");
+            }
+            // One of them off the queue: QueueMismatch names it, wherever it is.
+            for (uint256 at; at < n; ++at) {
+                (ds, ws, bs) = _updates(n, true);
+                ds[at].queueHash = bytes32(uint256(ds[at].queueHash) ^ 1);
+                c = _calls(ds, ws, bs);
+                for (uint256 k; k < 3; ++k) {
+                    if (k == 2 && at != 0) continue;
+                    (bool ok, bytes memory ret) = _assertSameOutcome(c[k], "off the queue");
+                    assertFalse(ok, "off the queue: reverts");
+                    assertEq(
+                        ret,
+                        abi.encodeWithSelector(
+                            IBatchGroth16Verifier.BatchGroth16VerifierQueueMismatch.selector,
+                            at,
+                            ds[at].queuePosition,
+                            ds[at].queueHash
+                        ),
+                        "QueueMismatch(at, position, hash)"
+                    );
+                }
+            }
+        }
+    }
+
+    function test_fastPath_oneQueueCallIsCheaper() public view {
+        (UpdatePublicData[] memory ds, uint256[8][] memory ws, ) = _updates(8, true);
+        uint256 g = gasleft();
+        assertFalse(verifier.verifyBatchWords(ds, ws), "fast");
+        uint256 fast = g - gasleft();
+        g = gasleft();
+        assertFalse(slowVerifier.verifyBatchWords(ds, ws), "slow");
+        uint256 slow = g - gasleft();
+        assertLt(fast, slow, "one areQueuePoints call instead of eight isQueuePoint calls");
+    }
+
+    function test_fastPath_uint64FieldsAboveRangeAsReference() public view {
+        // Hand-made calldata with bit 64 set in a uint64 field of an update (no ABI encoder makes it): the
+        // compiler's reads revert without data; ackBlock is never read, so the update is still accepted.
+        for (uint256 field; field < 4; ++field) {
+            for (uint256 at; at < 2; ++at) {
+                (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(2, false);
+                bytes[3] memory c = _calls(ds, ws, bs);
+                for (uint256 k; k < 3; ++k) {
+                    if (k == 2 && at == 1) continue;
+                    // verifyBatch(Words): selector, two heads, the length, then 10 words per update; verify:
+                    // selector, then the update's 10 words.
+                    uint256 offset = k == 2 ? 4 : 4 + 0x60 + at * 0x140;
+                    _orWord(c[k], offset + field * 0x20, 1 << 64);
+                    (bool ok, bytes memory ret) = _assertSameOutcome(c[k], "uint64 field above range");
+                    if (field == 1) {
+                        assertTrue(ok && abi.decode(ret, (bool)), "ackBlock is not read");
+                    } else {
+                        assertFalse(ok, "reverts");
+                        assertEq(ret.length, 0, "without data");
+                    }
+                }
+            }
+        }
+    }
+
+    function test_fastPath_coordinatesNotInFieldAsReference() public view {
+        // Every word of every proof of a batch of three, just or far out of range, alone or after an error
+        // of a later update (the updates are all checked first, as in the reference).
+        uint256[3] memory values = [Q, Q + 1, type(uint256).max];
+        for (uint256 i; i < 3; ++i) {
+            for (uint256 k; k < 8; ++k) {
+                for (uint256 m; m < 4; ++m) {
+                    (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(3, m == 3);
+                    ws[i][k] = values[m % 3];
+                    bs[i] = _bytes(ws[i]);
+                    if (m == 2) ds[(i + 1) % 3].outboxRoot = bytes32(uint256(1));
+                    bytes[3] memory c = _calls(ds, ws, bs);
+                    for (uint256 e; e < 2; ++e) {
+                        (bool ok, bytes memory ret) = _assertSameOutcome(c[e], "coordinate not in field");
+                        assertFalse(ok, "reverts");
+                        if (m != 2) {
+                            assertEq(
+                                ret,
+                                abi.encodeWithSelector(
+                                    IBatchGroth16Verifier.BatchGroth16VerifierCoordinateNotInField.selector,
+                                    i,
+                                    k,
+                                    values[m % 3]
+                                ),
+                                "CoordinateNotInField(i, k, value)"
+                            );
+                        }
+                    }
+                    if (i == 0) {
+                        (bool ok, ) = _assertSameOutcome(c[2], "verify: coordinate not in field");
+                        assertFalse(ok, "verify reverts");
+                    }
+                }
+            }
+        }
+    }
+
+    /// @dev Hostile updates and proofs in a batch of fixture updates: the fast path (assembly derive, one
+    ///      queue call, range checks while loading) must give exactly the reference's result or error, for
+    ///      every entry point. Bits of `mode` tame parts of the input so that every check is reached and
+    ///      passed: 1 a queue point at a position > 0, 2 position 0 with hash 0, 4 fields derive accepts,
+    ///      8 proof words below q, 16 the fixture proof, 32 the fixture update but for ackBlock, 64 a proof
+    ///      of the wrong length, 128 the other updates at queue points > 0.
+    function testFuzz_fastPath_hostileUpdatesMatchReference(
+        UpdatePublicData memory d,
+        uint256[8] memory words,
+        uint256 n,
+        uint256 at,
+        uint16 mode,
+        uint256 proofLength
+    ) public view {
+        n = bound(n, 1, 4);
+        at = bound(at, 0, n - 1);
+        if (mode & 1 != 0) {
+            d.queuePosition = uint64(bound(d.queuePosition, 1, 1000));
+            d.queueHash = queue.hashAt(d.chainId, d.queuePosition);
+        }
+        if (mode & 2 != 0) {
+            d.queuePosition = 0;
+            d.queueHash = bytes32(0);
+        }
+        if (mode & 4 != 0) {
+            d.prevRoot = bytes32(uint256(d.prevRoot) % R);
+            d.newRoot = bytes32(uint256(d.newRoot) % R);
+            d.queueHash = bytes32(uint256(d.queueHash) % R);
+            d.withdrawalRoot = bytes32(uint256(d.withdrawalRoot) % R);
+            d.outboxRoot = bytes32(0);
+            d.inboxRoot = bytes32(0);
+        }
+        if (mode & 8 != 0) for (uint256 k; k < 8; ++k) words[k] %= Q;
+        if (mode & 16 != 0) words = F.updateProof();
+        if (mode & 32 != 0) {
+            uint64 ackBlock = d.ackBlock;
+            d = _update();
+            d.ackBlock = ackBlock;
+        }
+        (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(n, mode & 128 != 0);
+        (ds[at], ws[at], bs[at]) = (d, words, _bytes(words));
+        if (mode & 64 != 0) {
+            bs[at] = new bytes(bound(proofLength, 0, 300));
+            if (bs[at].length == 256) bs[at] = new bytes(257);
+        }
+        bytes[3] memory c = _calls(ds, ws, bs);
+        _assertSameOutcome(c[0], "verifyBatch");
+        _assertSameOutcome(c[1], "verifyBatchWords");
+        _assertSameOutcome(abi.encodeCall(BatchGroth16Verifier.verify, (d, bs[at])), "verify");
+    }
+
+    /// @dev Any word of valid calldata (offsets, lengths, fields, proof words) replaced, or the calldata cut
+    ///      short: the fast path's own calldata checks (a `bytes` proof's offset and length, a uint64 field's
+    ///      range) must agree with the compiler's accessors and decoders, through the same result or error.
+    function testFuzz_fastPath_mutatedCalldataMatchesReference(
+        uint256 fn,
+        uint256 n,
+        bool points,
+        uint256 where,
+        uint256 value,
+        uint8 kind
+    ) public view {
+        (UpdatePublicData[] memory ds, uint256[8][] memory ws, bytes[] memory bs) = _updates(bound(n, 1, 3), points);
+        bytes memory c = _calls(ds, ws, bs)[bound(fn, 0, 2)];
+        uint256 count = (c.length - 4) / 0x20;
+        // Uniform over the words (the fuzzer favours small and extreme values of `where`).
+        uint256 offset = 4 + (uint256(keccak256(abi.encode(where))) % count) * 0x20;
+        uint256 old;
+        assembly ("memory-safe") {
+            old := mload(add(add(c, 0x20), offset))
+        }
+        kind %= 9;
+        uint256 v = value;
+        if (kind == 7) v = Q + (value % 3); // just not a coordinate
+        if (kind == 8) v = R + (value % 3); // just not a field element
+        if (kind == 1) v = old | (1 << (64 + (value % 192))); // above a uint64's range
+        if (kind == 2) v = old ^ (1 << (value % 256)); // one bit off
+        if (kind == 3) v = value % 0x800; // a small offset or length
+        if (kind == 4) {
+            unchecked {
+                v = old + (value % 3) * 0x20 - 0x20; // an offset or length a word off (or wrapped around)
+            }
+        }
+        if (kind == 5) v = old % R; // still a field element
+        if (kind == 6) {
+            uint256 cut = bound(value, 1, c.length - 4);
+            assembly ("memory-safe") {
+                mstore(c, sub(mload(c), cut))
+            }
+        } else {
+            assembly ("memory-safe") {
+                mstore(add(add(c, 0x20), offset), v)
+            }
+        }
+        _assertSameOutcome(c, "mutated calldata");
+    }
+
+    /// @dev Sets bits in the 32-byte word at `offset` of `b`.
+    function _orWord(bytes memory b, uint256 offset, uint256 bits) internal pure {
+        assembly ("memory-safe") {
+            let p := add(add(b, 0x20), offset)
+            mstore(p, or(mload(p), bits))
+        }
     }
 }

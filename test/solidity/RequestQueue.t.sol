@@ -293,14 +293,26 @@ contract RequestQueueTest is Test {
     function test_depositEth_revertsOnUnknownChain() public {
         _deposit(A, 0, KEY, REFUND, 1);
         bytes32 before = _fingerprint();
-        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, UNKNOWN, IValidiumRegistry.ChainStatus.None));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                UNKNOWN,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
         rq.depositEth{value: 1}(UNKNOWN, 0, KEY, REFUND);
         assertEq(_fingerprint(), before, "no state change");
     }
 
     function test_depositEth_revertsOnSettlementRoot() public {
         bytes32 before = _fingerprint();
-        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, ROOT, IValidiumRegistry.ChainStatus.None));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                ROOT,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
         rq.depositEth{value: 1}(ROOT, 0, KEY, REFUND);
         assertEq(_fingerprint(), before, "no state change");
         assertEq(rq.length(ROOT), 0, "root queue empty");
@@ -348,7 +360,13 @@ contract RequestQueueTest is Test {
 
     function test_depositEth_checksInOrder() public {
         // Everything wrong: the chain is reported first, then the amount, then the key hash, then the refund.
-        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, UNKNOWN, IValidiumRegistry.ChainStatus.None));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                UNKNOWN,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
         rq.depositEth(UNKNOWN, 0, 0, address(0));
         vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
         rq.depositEth(A, 0, 0, address(0));
@@ -395,6 +413,124 @@ contract RequestQueueTest is Test {
         assertFalse(rq.isQueuePoint(A, 1, bytes32(uint256(h1) ^ 1)), "a hash one bit off");
     }
 
+    function test_areQueuePoints_andOfIsQueuePoint() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        _deposit(A, 1, KEY, REFUND, 2);
+        _deposit(B, 0, KEY, REFUND, 3);
+        bytes32 a1 = rq.hashAt(A, 1);
+        bytes32 a2 = rq.hashAt(A, 2);
+        bytes32 b1 = rq.hashAt(B, 1);
+        // Points, then non-points: position 0 with a non-zero hash, beyond the end (hash 0 and the last hash),
+        // far beyond the end, another chain's hash, an unknown chain.
+        ChainId[11] memory c = [A, A, A, B, UNKNOWN, A, A, A, A, B, UNKNOWN];
+        uint64[11] memory p = [uint64(0), 1, 2, 1, 0, 0, 3, 3, type(uint64).max, 1, 1];
+        bytes32[11] memory h = [bytes32(0), a1, a2, b1, bytes32(0), a1, bytes32(0), a2, bytes32(0), a1, bytes32(0)];
+        for (uint256 i; i < 11; ++i) {
+            bool single = rq.isQueuePoint(c[i], p[i], h[i]);
+            assertEq(single, i < 5, "isQueuePoint of the table");
+            assertEq(_areQueuePoints1(c[i], p[i], h[i]), single, "one entry");
+        }
+        // Every pair, both orders: the AND.
+        for (uint256 i; i < 11; ++i) {
+            for (uint256 j; j < 11; ++j) {
+                ChainId[] memory cs = new ChainId[](2);
+                uint64[] memory ps = new uint64[](2);
+                bytes32[] memory hs = new bytes32[](2);
+                (cs[0], ps[0], hs[0]) = (c[i], p[i], h[i]);
+                (cs[1], ps[1], hs[1]) = (c[j], p[j], h[j]);
+                assertEq(rq.areQueuePoints(cs, ps, hs), i < 5 && j < 5, "pair");
+            }
+        }
+        // All points at once (chains interleaved), then with one non-point anywhere.
+        for (uint256 bad = 5; bad <= 11; ++bad) {
+            ChainId[] memory cs = new ChainId[](6);
+            uint64[] memory ps = new uint64[](6);
+            bytes32[] memory hs = new bytes32[](6);
+            for (uint256 k; k < 5; ++k) (cs[k], ps[k], hs[k]) = (c[k], p[k], h[k]);
+            uint256 last = bad == 11 ? 0 : bad;
+            (cs[5], ps[5], hs[5]) = (c[last], p[last], h[last]);
+            assertEq(rq.areQueuePoints(cs, ps, hs), bad == 11, "all points but the last entry");
+        }
+        assertTrue(rq.areQueuePoints(new ChainId[](0), new uint64[](0), new bytes32[](0)), "empty");
+    }
+
+    function test_areQueuePoints_revertsOnLengthMismatch() public {
+        uint256[3][5] memory lens = [
+            [uint256(1), 0, 0],
+            [uint256(0), 1, 0],
+            [uint256(0), 0, 1],
+            [uint256(2), 2, 1],
+            [uint256(3), 1, 2]
+        ];
+        for (uint256 k; k < lens.length; ++k) {
+            ChainId[] memory cs = new ChainId[](lens[k][0]);
+            uint64[] memory ps = new uint64[](lens[k][1]);
+            bytes32[] memory hs = new bytes32[](lens[k][2]);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IRequestQueue.RequestQueueLengthMismatch.selector,
+                    lens[k][0],
+                    lens[k][1],
+                    lens[k][2]
+                )
+            );
+            rq.areQueuePoints(cs, ps, hs);
+        }
+    }
+
+    function test_areQueuePoints_revertsOnDirtyUint64() public {
+        // Hand-made calldata with a chain id or position above 2^64 - 1 (no ABI encoder makes it) reverts
+        // without data, as the compiler's own reads do (isQueuePoint's decoder).
+        _deposit(A, 0, KEY, REFUND, 1);
+        bytes32 a1 = rq.hashAt(A, 1);
+        for (uint256 word; word < 2; ++word) {
+            uint256[2] memory v = [uint256(ChainId.unwrap(A)), 1];
+            v[word] |= 1 << 64;
+            bytes memory data = abi.encodeWithSelector(
+                IRequestQueue.areQueuePoints.selector,
+                uint256(0x60),
+                uint256(0xa0),
+                uint256(0xe0),
+                uint256(1),
+                v[0],
+                uint256(1),
+                v[1],
+                uint256(1),
+                a1
+            );
+            (bool ok, bytes memory ret) = address(rq).staticcall(data);
+            assertFalse(ok, "dirty uint64 accepted");
+            assertEq(ret.length, 0, "revert without data");
+            bytes memory single = abi.encodeWithSelector(IRequestQueue.isQueuePoint.selector, v[0], v[1], a1);
+            (ok, ret) = address(rq).staticcall(single);
+            assertFalse(ok, "isQueuePoint: dirty uint64 accepted");
+            assertEq(ret.length, 0, "isQueuePoint: revert without data");
+        }
+        // The same calldata with clean words is a point.
+        bytes memory clean = abi.encodeWithSelector(
+            IRequestQueue.areQueuePoints.selector,
+            uint256(0x60),
+            uint256(0xa0),
+            uint256(0xe0),
+            uint256(1),
+            uint256(ChainId.unwrap(A)),
+            uint256(1),
+            uint256(1),
+            uint256(1),
+            a1
+        );
+        (bool okClean, bytes memory retClean) = address(rq).staticcall(clean);
+        assertTrue(okClean && abi.decode(retClean, (bool)), "clean calldata");
+    }
+
+    function _areQueuePoints1(ChainId c, uint64 p, bytes32 h) internal view returns (bool) {
+        ChainId[] memory cs = new ChainId[](1);
+        uint64[] memory ps = new uint64[](1);
+        bytes32[] memory hs = new bytes32[](1);
+        (cs[0], ps[0], hs[0]) = (c, p, h);
+        return rq.areQueuePoints(cs, ps, hs);
+    }
+
     // ---------------------------------------------------------------- fuzz
 
     /// @dev Hostile inputs for every argument; `valid` picks which are made acceptable so that every branch
@@ -436,7 +572,13 @@ contract RequestQueueTest is Test {
         vm.assume(registry.chainStatus(chain) == IValidiumRegistry.ChainStatus.None);
         amount = bound(amount, 0, address(this).balance);
         bytes32 before = _fingerprint();
-        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueChainNotActive.selector, chain, IValidiumRegistry.ChainStatus.None));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                chain,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
         rq.depositEth{value: amount}(chain, 0, KEY, REFUND);
         assertEq(_fingerprint(), before, "no state change");
     }
@@ -510,6 +652,35 @@ contract RequestQueueTest is Test {
         assertEq(rq.isQueuePoint(chain, position, hash), expected, "isQueuePoint = (position <= length && hash = h_n)");
         // Never a point of a chain with no queue at that position.
         if (position > 0) assertFalse(rq.isQueuePoint(UNKNOWN, position, hash), "unknown chain");
+    }
+
+    /// @dev areQueuePoints of random entries (points, near misses and hostile ones, over queues of random
+    ///      lengths) is the AND of isQueuePoint over the entries.
+    function testFuzz_areQueuePoints_isAndOfIsQueuePoint(uint256 seed, uint8 entries, uint8[3] memory deposits) public {
+        for (uint256 k; k < N_CHAINS; ++k) {
+            uint256 d = bound(deposits[k], 0, 4);
+            for (uint256 i; i < d; ++i) _deposit(_known(k), uint32(i), KEY, REFUND, 1 + i);
+        }
+        uint256 n = bound(entries, 0, 12);
+        ChainId[] memory cs = new ChainId[](n);
+        uint64[] memory ps = new uint64[](n);
+        bytes32[] memory hs = new bytes32[](n);
+        bool all = true;
+        for (uint256 i; i < n; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            ChainId c = r % 16 == 0 ? ChainId.wrap(uint64(r >> 8)) : (r % 16 == 1 ? UNKNOWN : _known(r >> 8));
+            uint64 len = rq.length(c);
+            // Mostly real positions and their hashes (so that the AND is often true), else anything.
+            uint64 position = r % 7 < 5 ? uint64((r >> 16) % (uint256(len) + 1)) : uint64(r >> 64);
+            bytes32 hash = position <= len ? rq.hashAt(c, position) : bytes32(0);
+            uint256 mode = (r >> 128) % 8;
+            if (mode == 0) hash = bytes32(r >> 136);
+            if (mode == 1) hash = bytes32(uint256(hash) ^ 1);
+            if (mode == 2) hash = bytes32(0);
+            (cs[i], ps[i], hs[i]) = (c, position, hash);
+            all = all && rq.isQueuePoint(c, position, hash);
+        }
+        assertEq(rq.areQueuePoints(cs, ps, hs), all, "AND of isQueuePoint");
     }
 
     /// @dev The sequence fuzz's model of the three queues.

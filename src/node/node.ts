@@ -75,6 +75,11 @@ export interface PreparedBatch {
   proof: ProofResult;
 }
 
+/** Thrown before proving when the node's signer could not submit the batch (not the operator, chain not active). */
+export class NodeCannotSubmitError extends Error {
+  override name = "NodeCannotSubmitError";
+}
+
 /** A settled batch with the trace it came from. */
 export interface BatchResult extends SettledBatch {
   trace: BatchTrace;
@@ -212,6 +217,7 @@ export class ValidiumNode {
       .map((q) => ({ type: OpType.Deposit, item: queueItemOf(q) }));
     let userOps = this.state.mempool.slice(0, K - deposits.length);
     if (deposits.length === 0 && userOps.length === 0) return null;
+    await this.checkCanSubmit();
 
     let next: Ledger;
     let trace: BatchTrace;
@@ -309,6 +315,24 @@ export class ValidiumNode {
     }
     const info = await registry.chain(this.options.chainId);
     return current > info.latestAck ? current : info.latestAck;
+  }
+
+  /** Fails fast (before seconds of proving) when the registry would reject the submission anyway. */
+  private async checkCanSubmit(): Promise<void> {
+    const info = await this.contracts.registry.chain(this.options.chainId);
+    const { operator } = this.contracts;
+    const signer = operator as Partial<{ getAddress(): Promise<string> }>;
+    if (typeof signer.getAddress === "function") {
+      const address = await signer.getAddress();
+      if (address.toLowerCase() !== info.operator.toLowerCase()) {
+        throw new NodeCannotSubmitError(
+          `${address} is not the operator of chain ${this.options.chainId} (${info.operator})`,
+        );
+      }
+    }
+    if (info.status !== 1n) {
+      throw new NodeCannotSubmitError(`chain ${this.options.chainId} is not active (status ${info.status})`);
+    }
   }
 
   private async checkInSync(): Promise<void> {

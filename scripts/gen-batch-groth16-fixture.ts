@@ -17,6 +17,7 @@ import * as prettier from "prettier";
 import * as snarkjs from "snarkjs";
 
 import { instanceArtifacts, REPO_ROOT } from "../src/prover/artifacts.ts";
+import { releaseCurveWorkers } from "../src/prover/cpu-backend.ts";
 import { proofWords } from "../src/prover/solidity.ts";
 import { toBatchVerifyingKey } from "../src/prover/vkey.ts";
 
@@ -145,7 +146,6 @@ ${signalLines}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await main();
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-  if (g.curve_bn128) await g.curve_bn128.terminate();
+  await releaseCurveWorkers();
   process.exit(0);
 }

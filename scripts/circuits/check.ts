@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as snarkjs from "snarkjs";
 
 import { ARTIFACTS, GENERATED, loadInstances, readManifest, renderVerifier, sha256File, sourcesHash } from "./setup.ts";
+import { releaseCurveWorkers } from "../../src/prover/cpu-backend.ts";
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
 
@@ -84,7 +85,7 @@ async function main(): Promise<number> {
     }
     console.log(`  ${cfg.name}: ${failures.length === before ? "ok" : "MISMATCH"}`);
   }
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+  await releaseCurveWorkers();
   for (const f of failures) console.error(`circuit check: ${f}`);
   return failures.length === 0 ? 0 : 1;
 }

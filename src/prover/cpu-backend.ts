@@ -54,9 +54,16 @@ export class CpuBackend implements ProverBackend {
   }
 
   async close(): Promise<void> {
-    // ffjavascript keeps worker threads per curve; terminating them lets the process exit.
-    // terminate() also clears the global cache, so the next proof builds a fresh curve.
-    const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-    if (g.curve_bn128) await g.curve_bn128.terminate();
+    await releaseCurveWorkers();
   }
+}
+
+/**
+ * Terminates the worker threads ffjavascript keeps for the cached BN254 curve (used by snarkjs for
+ * proving, verifying and key export), which would otherwise keep the process alive. terminate() also
+ * clears the cache, so the next use builds a fresh curve. Safe to call when no curve exists.
+ */
+export async function releaseCurveWorkers(): Promise<void> {
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  if (g.curve_bn128) await g.curve_bn128.terminate();
 }

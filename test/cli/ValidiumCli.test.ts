@@ -16,22 +16,14 @@ import { getCrypto, genesisRoot, Wallet } from "../../src/ledger/index.ts";
 import { readState } from "../../src/node/store.ts";
 import { networkHelpers } from "../helpers/fixtures.ts";
 import { validiumFixture } from "../helpers/validium.ts";
+import { expectRejection } from "../helpers/assertions.ts";
 
-/** Awaits `p` and asserts that it rejects with a `CliError` whose message matches `pattern`. */
-async function rejectsWithCliError(p: Promise<unknown>, pattern: RegExp = /./): Promise<void> {
-  let thrown: unknown;
-  try {
-    await p;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).to.be.instanceOf(CliError);
-  expect((thrown as Error).message).to.match(pattern);
-}
+const rejectsWithCliError = (p: Promise<unknown>, pattern?: RegExp) => expectRejection(p, CliError, pattern);
+import { releaseCurveWorkers } from "../../src/prover/cpu-backend.ts";
 
 describe("CLI: reference validium commands", function () {
   after(async function () {
-    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+    await releaseCurveWorkers();
   });
 
   it("test_cli_genesisIsTheLedgersGenesisRoot", async function () {

@@ -10,13 +10,15 @@ import { getCrypto, Wallet } from "../../src/ledger/index.ts";
 import { NodeCannotSubmitError, NodeOutOfSyncError, type PreparedBatch, type UpdateData } from "../../src/node/node.ts";
 import { ethers, networkHelpers } from "../helpers/fixtures.ts";
 import { openNode, validiumFixture, type ValidiumFixture } from "../helpers/validium.ts";
+import { expectRejection } from "../helpers/assertions.ts";
+import { releaseCurveWorkers } from "../../src/prover/cpu-backend.ts";
 
 const FIELD_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 describe("ValidiumNode end to end (real Groth16 proofs)", function () {
   // The CPU prover's worker threads would keep the process alive after a failed test.
   after(async function () {
-    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+    await releaseCurveWorkers();
   });
 
   let f: ValidiumFixture;
@@ -123,39 +125,21 @@ describe("ValidiumNode end to end (real Groth16 proofs)", function () {
     // Chain 2's queue holds three deposits; operators[0] does not operate chain 2.
     const wrong = await openNode(f, 2n, f.operators[0]!);
     await wrong.syncQueue();
-    await expectCannotSubmit(wrong.prepareBatch(), /is not the operator of chain 2/);
+    await expectRejection(wrong.prepareBatch(), NodeCannotSubmitError, /is not the operator of chain 2/);
     await wrong.close();
     await f.registry.connect(f.admin).setChainStatus(2n, 2);
     const frozen = await openNode(f, 2n, f.operators[1]!);
     await frozen.syncQueue();
-    await expectCannotSubmit(frozen.prepareBatch(), /chain 2 is not active \(status 2\)/);
+    await expectRejection(frozen.prepareBatch(), NodeCannotSubmitError, /chain 2 is not active \(status 2\)/);
     await frozen.close();
     await f.registry.connect(f.admin).setChainStatus(2n, 1);
   });
 
   it("test_open_refusesAStateTheRegistryDoesNotHave", async function () {
     // A fresh node for chain 1 starts from genesis, but the registry is three batches ahead.
-    let thrown: unknown;
-    try {
-      await openNode(f, 1n, f.operators[0]!);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).to.be.instanceOf(NodeOutOfSyncError);
+    await expectRejection(openNode(f, 1n, f.operators[0]!), NodeOutOfSyncError);
   });
 });
-
-/** Asserts that `p` rejects with a NodeCannotSubmitError whose message matches `pattern`. */
-async function expectCannotSubmit(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let thrown: unknown;
-  try {
-    await p;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).to.be.instanceOf(NodeCannotSubmitError);
-  expect((thrown as Error).message).to.match(pattern);
-}
 
 /** Every public field of a valid update, altered, is rejected on chain. */
 async function checkTamperedUpdatesAreRejected(f: ValidiumFixture, b: PreparedBatch): Promise<void> {

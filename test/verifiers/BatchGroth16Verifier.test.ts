@@ -35,6 +35,7 @@ import type {
   ValidiumRegistry,
 } from "../../typechain-types/index.ts";
 import { deployRegistry, ethers, ignition, networkHelpers } from "../helpers/fixtures.ts";
+import { releaseCurveWorkers } from "../../src/prover/cpu-backend.ts";
 
 /** BN254 scalar field order r and base field order q. */
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -250,8 +251,7 @@ describe("BatchGroth16Verifier", function () {
 
   after(async function () {
     // ffjavascript keeps worker threads per curve; let the process exit.
-    const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-    if (g.curve_bn128) await g.curve_bn128.terminate();
+    await releaseCurveWorkers();
   });
 
   const wordsOf = (ps: Proof[]) => ps.map((p) => p.words);

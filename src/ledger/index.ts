@@ -24,3 +24,14 @@ export {
   type LedgerParams,
   type LedgerSnapshot,
 } from "./ledger.ts";
+export {
+  buildEscapeProof,
+  decodeEscapeProof,
+  encodeEscapeProof,
+  ESCAPE_OP,
+  ESCAPE_PROOF_ABI,
+  escapeMessage,
+  EscapeProofError,
+  type BuiltEscapeProof,
+  type EscapeProof,
+} from "./escape.ts";

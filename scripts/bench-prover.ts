@@ -52,7 +52,7 @@ const {
   requestQueue,
   groth16UpdateVerifier,
 } = await ignition.deploy(ReferenceValidiumModule, {
-  parameters: { Registry: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
+  parameters: { ClusterConfig: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
 });
 const registry = r as unknown as ValidiumRegistry;
 const queue = requestQueue as unknown as RequestQueue;

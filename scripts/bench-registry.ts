@@ -50,7 +50,7 @@ const { ethers, ignition } = await network.getOrCreate();
 const provider = ethers.provider;
 
 const { registry: deployed } = await ignition.deploy(RegistryModule, {
-  parameters: { Registry: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
+  parameters: { ClusterConfig: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
 });
 const { developmentVerifier } = await ignition.deploy(DevelopmentVerifierModule);
 const registry = deployed as unknown as ValidiumRegistry;

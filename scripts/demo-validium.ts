@@ -39,7 +39,7 @@ export async function runValidiumScenario(ethers: HardhatEthers, ignition: Ignit
     requestQueue,
     groth16UpdateVerifier,
   } = await ignition.deploy(ReferenceValidiumModule, {
-    parameters: { Registry: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
+    parameters: { ClusterConfig: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
   });
   const registry = r as unknown as ValidiumRegistry;
   const queue = requestQueue as unknown as RequestQueue;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IClusterConfig} from "./IClusterConfig.sol";
+import {IClusterSeats} from "./IClusterSeats.sol";
 import {ChainId} from "../types/ChainId.sol";
 import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 
@@ -12,6 +14,10 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///      - a(c): number of Active chains w in subtree(u), u included, whose latest ack block is > t_c;
 ///      - c is final once 2·a(c) > b(u) at some moment; finality never goes backwards;
 ///      - when c becomes final, every older commitment of u is pruned.
+///      Membership (docs/GOVERNANCE.md): a chain is a member while it is Active or Frozen; each member has
+///      exactly one seat in `seats()`, minted on admission and burned on ejection. A member's security
+///      configuration (operator, verifier, escape verifier, code and config hashes) changes only through
+///      announce → approve (cluster timelock) → activate after `UpgradeDelay`.
 interface IValidiumRegistry {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -59,7 +65,41 @@ interface IValidiumRegistry {
         CommitmentStatus status;
     }
 
-    /// @notice Tree limits, set at deployment and by the admin within hard bounds.
+    /// @notice A member's security-critical configuration: what the cluster must approve before it changes.
+    /// @dev `operator` is the operator policy: an EOA, or a contract enforcing a multi-operator policy (a
+    ///      multisig, a sequencer set). `codeHash` and `configHash` are the member's declared node software
+    ///      and chain configuration (hashes of release artifacts, published off chain).
+    struct SecurityConfig {
+        address operator;
+        address verifier;
+        address escapeVerifier;
+        bytes32 codeHash;
+        bytes32 configHash;
+    }
+
+    /// @notice Everything a governance admission decides about a new member.
+    struct Admission {
+        ChainId chainId;
+        ChainId parent;
+        address governance;
+        SecurityConfig security;
+        bytes32 genesisRoot;
+    }
+
+    /// @notice A member's announced, not yet active, security change.
+    struct PendingSecurityChange {
+        SecurityConfig config;
+        /// @dev keccak256(abi.encode(chainId, nonce, config)); approvals name it, so a re-announcement
+        ///      (even of the same config) needs a new approval.
+        bytes32 changeHash;
+        uint64 announcedAt;
+        /// @dev 0 until approved.
+        uint64 approvedAt;
+        /// @dev approvedAt + UpgradeDelay at approval time; 0 until approved.
+        uint64 activatesAt;
+    }
+
+    /// @notice Tree limits, read from the cluster configuration (IClusterConfig).
     struct Limits {
         uint16 maxFanOut;
         uint8 maxDepth;
@@ -104,8 +144,28 @@ interface IValidiumRegistry {
     error RegistryUnknownCommitment(ChainId chainId, uint32 index);
     /// @notice The requested status change is not allowed.
     error RegistryInvalidStatusChange(ChainId chainId, ChainStatus from, ChainStatus to);
-    /// @notice Limits out of their hard bounds.
-    error RegistryInvalidLimits(uint16 maxFanOut, uint8 maxDepth);
+    /// @notice The caller is not the chain's governance address (its seat holder).
+    error RegistryNotChainGovernance(ChainId chainId, address caller);
+    /// @notice The chain has no pending security change.
+    error RegistryNoPendingChange(ChainId chainId);
+    /// @notice The approval names another change than the pending one.
+    error RegistryChangeMismatch(ChainId chainId, bytes32 pending, bytes32 given);
+    /// @notice The pending change has not been approved by the cluster.
+    error RegistryChangeNotApproved(ChainId chainId, bytes32 changeHash);
+    /// @notice The pending change was already approved.
+    error RegistryChangeAlreadyApproved(ChainId chainId, bytes32 changeHash);
+    /// @notice The approved change cannot activate before `activatesAt`.
+    error RegistryChangeNotReady(ChainId chainId, uint64 activatesAt);
+    /// @notice The chain is not a member (not registered, or ejected).
+    error RegistryNotMember(ChainId chainId);
+    /// @notice Another applicant already holds an admission stake for `chainId`.
+    error RegistryApplicationTaken(ChainId chainId, address applicant);
+    /// @notice `caller` holds no admission stake for `chainId`.
+    error RegistryNoApplication(ChainId chainId, address caller);
+    /// @notice An admission stake deposit carried no value.
+    error RegistryZeroDeposit();
+    /// @notice Returning an admission stake failed.
+    error RegistryTransferFailed(address to, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -135,15 +195,49 @@ interface IValidiumRegistry {
     event CommitmentsPruned(ChainId indexed chainId, uint32 fromIndex, uint32 toIndex);
     /// @notice A chain's status changed.
     event ChainStatusChanged(ChainId indexed chainId, ChainStatus from, ChainStatus to);
-    /// @notice The tree limits changed.
-    event LimitsUpdated(uint16 maxFanOut, uint8 maxDepth, uint96 minStake);
+    /// @notice `applicant` deposited `amount` towards the admission stake of `chainId` (now `total`).
+    event AdmissionStakeDeposited(ChainId indexed chainId, address indexed applicant, uint256 amount, uint256 total);
+    /// @notice `applicant` took back its admission stake for `chainId`.
+    event AdmissionStakeWithdrawn(ChainId indexed chainId, address indexed applicant, uint256 amount);
+    /// @notice The chain's security configuration and governance address, set on admission.
+    event ChainAdmitted(ChainId indexed chainId, address indexed governance, SecurityConfig security);
+    /// @notice The chain's governance address (its seat holder) changed.
+    event ChainGovernanceChanged(ChainId indexed chainId, address indexed previous, address indexed governance);
+    /// @notice The chain's governance announced a security change.
+    event SecurityChangeAnnounced(ChainId indexed chainId, bytes32 indexed changeHash, SecurityConfig config);
+    /// @notice The pending change was withdrawn (by the chain's governance or the cluster).
+    event SecurityChangeCancelled(ChainId indexed chainId, bytes32 indexed changeHash);
+    /// @notice The cluster approved the pending change; it can activate from `activatesAt`.
+    event SecurityChangeApproved(ChainId indexed chainId, bytes32 indexed changeHash, uint64 activatesAt);
+    /// @notice The approved change took effect.
+    event SecurityChangeActivated(ChainId indexed chainId, bytes32 indexed changeHash, SecurityConfig config);
 
     /*//////////////////////////////////////////////////////////////
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Deposits an applicant's admission stake for `chainId` before the cluster votes, so that the
+    ///         stake is earmarked for this chain and no other proposal can spend it. One applicant per chain
+    ///         id (it may top up); the chain must not be registered.
+    /// @param chainId The chain id the applicant asks to be admitted under.
+    function depositAdmissionStake(ChainId chainId) external payable;
+
+    /// @notice Returns the caller's admission stake for a chain that has not been admitted.
+    /// @param chainId The chain id applied for.
+    function withdrawAdmissionStake(ChainId chainId) external;
+
+    /// @notice Admits a member: registry entry, security configuration, and a seat minted to its governance
+    ///         address. Registrar only (the cluster timelock). The stake is `msg.value` plus the admission
+    ///         stake deposited for `chainId` (`depositAdmissionStake`), and must be at least
+    ///         `limits().minStake`.
+    /// @dev Same checks as `registerChain`, plus a non-zero governance address.
+    /// @param admission The new member.
+    function admitChain(Admission calldata admission) external payable;
+
     /// @notice Adds a chain under `parent` (0 for the settlement chain). Registrar only; `msg.value`
-    ///         is the chain's stake and must be at least `limits().minStake`.
+    ///         plus any admission stake deposited for `chainId` is the chain's stake and must be at least
+    ///         `limits().minStake`. Shorthand for `admitChain`
+    ///         with governance = operator, no escape verifier and zero code/config hashes.
     /// @param chainId The new chain's id (non-zero, unused).
     /// @param parent Its parent: 0 or an Active chain with fewer than `maxFanOut` children.
     /// @param operator The address allowed to submit its updates.
@@ -167,17 +261,44 @@ interface IValidiumRegistry {
     /// @return index The new commitment's index.
     function submitUpdate(UpdatePublicData calldata data, bytes calldata proof) external returns (uint32 index);
 
-    /// @notice Moves a chain between Active, Frozen and Ejected (Ejected is terminal). Status role only.
+    /// @notice Moves a chain between Active, Frozen and Ejected (Ejected is terminal, and burns its seat).
+    ///         Status role only.
     ///         Leaving Active removes the chain from b and a of itself and every ancestor; coming back
     ///         re-adds it. Finality is re-evaluated along the path and never goes backwards.
     /// @param chainId The chain.
     /// @param status Its new status.
     function setChainStatus(ChainId chainId, ChainStatus status) external;
 
-    /// @notice Sets the tree limits. Admin only; `1 ≤ maxFanOut ≤ 1024`, `1 ≤ maxDepth ≤ 32`.
-    ///         Existing chains are not affected.
-    /// @param limits The new limits.
-    function setLimits(Limits calldata limits) external;
+    /// @notice Announces a change of the chain's security configuration. The chain's governance only; the
+    ///         chain must be a member. Replaces any pending change (and its approval).
+    /// @param chainId The member chain.
+    /// @param config The complete new configuration (operator and verifier non-zero).
+    /// @return changeHash The identifier an approval must name.
+    function announceSecurityChange(
+        ChainId chainId,
+        SecurityConfig calldata config
+    ) external returns (bytes32 changeHash);
+
+    /// @notice Hands the chain's governance (and its seat, burned and re-minted) to `newGovernance`. The chain's
+    ///         governance, or the approver role (the cluster, e.g. to recover a lost key). Members only. Drops
+    ///         any pending security change: one announced by the previous governance does not survive it.
+    /// @param chainId The member chain.
+    /// @param newGovernance The new governance address (non-zero).
+    function setChainGovernance(ChainId chainId, address newGovernance) external;
+
+    /// @notice Withdraws the pending change. The chain's governance or the approver role.
+    /// @param chainId The member chain.
+    function cancelSecurityChange(ChainId chainId) external;
+
+    /// @notice Approves the pending change named by `changeHash`; it can activate `UpgradeDelay` seconds
+    ///         later. Approver role only (the cluster timelock, so a proposal and the timelock delay come first).
+    /// @param chainId The member chain.
+    /// @param changeHash The pending change's hash.
+    function approveSecurityChange(ChainId chainId, bytes32 changeHash) external;
+
+    /// @notice Activates the approved change once `activatesAt` has passed. Anyone.
+    /// @param chainId The member chain.
+    function activateSecurityChange(ChainId chainId) external;
 
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
@@ -214,8 +335,29 @@ interface IValidiumRegistry {
     /// @notice The `i`-th registered chain id, in registration order.
     function chainIdAt(uint256 i) external view returns (ChainId);
 
-    /// @notice The current tree limits.
+    /// @notice The current tree limits (read from `clusterConfig()`).
     function limits() external view returns (Limits memory);
+
+    /// @notice The admission stake deposited for `chainId` and its applicant (zero when none).
+    function admissionStake(ChainId chainId) external view returns (address applicant, uint96 amount);
+
+    /// @notice The chain's current security configuration.
+    function securityConfig(ChainId chainId) external view returns (SecurityConfig memory);
+
+    /// @notice The chain's pending security change (all zero if none).
+    function pendingSecurityChange(ChainId chainId) external view returns (PendingSecurityChange memory);
+
+    /// @notice The chain's governance address: its seat holder, who announces its security changes.
+    function chainGovernance(ChainId chainId) external view returns (address);
+
+    /// @notice The seats contract, created by this registry.
+    function seats() external view returns (IClusterSeats);
+
+    /// @notice The cluster-wide parameters this registry reads.
+    function clusterConfig() external view returns (IClusterConfig);
+
+    /// @notice Role that approves members' security changes (held by the cluster timelock).
+    function APPROVER_ROLE() external view returns (bytes32);
 
     /// @notice Most pending (unfinalized) commitments a chain may have; further updates revert.
     function MAX_PENDING() external view returns (uint32);

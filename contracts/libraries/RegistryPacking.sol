@@ -124,6 +124,10 @@ library RegistryPacking {
         return uint64((c >> 192) & _M40);
     }
 
+    function setOperator(uint256 c, address v) internal pure returns (uint256) {
+        return (c & ~uint256(type(uint160).max)) | uint256(uint160(v));
+    }
+
     function setStatus(uint256 c, uint256 v) internal pure returns (uint256) {
         return (c & ~(uint256(0xff) << 160)) | (v << 160);
     }

@@ -3,6 +3,9 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
+import {ClusterSeats} from "../governance/ClusterSeats.sol";
+import {IClusterConfig} from "../interfaces/IClusterConfig.sol";
+import {IClusterSeats} from "../interfaces/IClusterSeats.sol";
 import {IUpdateVerifier} from "../interfaces/IUpdateVerifier.sol";
 import {IValidiumRegistry} from "../interfaces/IValidiumRegistry.sol";
 import {RegistryPacking} from "../libraries/RegistryPacking.sol";
@@ -29,6 +32,14 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///      u since w's previous ack) an ancestor costs one cold SLOAD and one SSTORE. Older pending
 ///      commitments live in a 64-entry ring (roots, and (block, a) lanes packed four to a word):
 ///      slots are reused once pruned, so steady-state writes are nonzero-to-nonzero.
+///
+///      Membership (docs/GOVERNANCE.md; table G of PROPERTIES.md):
+///      G3  seats().seatCount() = number of chains with status Active or Frozen, and hasSeat(c) holds exactly
+///          for those chains: seats are minted only in `_register` and burned only on the move to Ejected.
+///      G7  a chain's operator, verifier, escape verifier, code hash and config hash change only in
+///          `activateSecurityChange`, for a change that is still the pending one, whose hash the approver
+///          role approved, and whose `activatesAt` (approval time + the UpgradeDelay in force at approval)
+///          has passed.
 contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     using RegistryPacking for uint256;
 
@@ -44,12 +55,29 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         uint96 stake;
         bytes32[64] roots;
         uint256[16] meta;
+        address governance;
+        address escapeVerifier;
+        bytes32 codeHash;
+        bytes32 configHash;
+    }
+
+    /// @dev An admission stake deposited before the vote: applicant and amount.
+    struct Application {
+        address applicant;
+        uint96 amount;
     }
 
     mapping(ChainId => Chain) private _chains;
     ChainId[] private _chainIds;
-    Limits private _limits;
     uint16 private _rootChildCount;
+    /// @dev Announced security changes, and a per-chain announcement counter that makes each hash unique.
+    mapping(ChainId => PendingSecurityChange) private _pending;
+    mapping(ChainId => uint256) private _changeNonce;
+    /// @dev Admission stakes deposited before the vote, one slot per chain id.
+    mapping(ChainId => Application) private _applications;
+
+    IClusterConfig private immutable _config;
+    IClusterSeats private immutable _seats;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -60,14 +88,13 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     /// @inheritdoc IValidiumRegistry
     bytes32 public constant STATUS_ROLE = keccak256("clusterkit.registry.STATUS");
     /// @inheritdoc IValidiumRegistry
+    bytes32 public constant APPROVER_ROLE = keccak256("clusterkit.registry.APPROVER");
+    /// @inheritdoc IValidiumRegistry
     uint32 public constant MAX_PENDING = 63;
 
     /// @dev Ring size for roots and meta lanes; a power of two greater than MAX_PENDING.
     uint256 private constant _HISTORY = 64;
     uint256 private constant _RING_MASK = _HISTORY - 1;
-    /// @dev Hard bounds on the limits.
-    uint16 private constant _MAX_FAN_OUT_LIMIT = 1024;
-    uint8 private constant _MAX_DEPTH_LIMIT = 32;
     uint8 private constant _ACTIVE = uint8(ChainStatus.Active);
 
     /*//////////////////////////////////////////////////////////////
@@ -75,16 +102,49 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     //////////////////////////////////////////////////////////////*/
 
     /// @param admin Holder of DEFAULT_ADMIN_ROLE (grants the other roles; the timelock in production).
-    /// @param initialLimits Max fan-out, max depth and minimum stake.
-    constructor(address admin, Limits memory initialLimits) {
-        if (admin == address(0)) revert RegistryZeroAddress();
+    /// @param config_ The cluster configuration (limits: max fan-out, max depth, minimum stake; upgrade delay).
+    /// @dev Creates the seats contract, whose only minter and burner is this registry.
+    constructor(address admin, IClusterConfig config_) {
+        if (admin == address(0) || address(config_) == address(0)) revert RegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _setLimits(initialLimits);
+        _config = config_;
+        _seats = new ClusterSeats();
     }
 
     /*//////////////////////////////////////////////////////////////
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IValidiumRegistry
+    function depositAdmissionStake(ChainId chainId) external payable {
+        if (chainId == SETTLEMENT_ROOT) revert RegistryReservedChainId();
+        if (_chains[chainId].config != 0) revert RegistryChainExists(chainId);
+        if (msg.value == 0) revert RegistryZeroDeposit();
+        Application memory app = _applications[chainId];
+        if (app.applicant != address(0) && app.applicant != msg.sender) {
+            revert RegistryApplicationTaken(chainId, app.applicant);
+        }
+        uint256 total = uint256(app.amount) + msg.value;
+        if (total > type(uint96).max) revert RegistryStakeTooLarge(total);
+        _applications[chainId] = Application({applicant: msg.sender, amount: uint96(total)});
+        emit AdmissionStakeDeposited(chainId, msg.sender, msg.value, total);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function withdrawAdmissionStake(ChainId chainId) external {
+        Application memory app = _applications[chainId];
+        if (app.applicant != msg.sender || app.amount == 0) revert RegistryNoApplication(chainId, msg.sender);
+        delete _applications[chainId];
+        emit AdmissionStakeWithdrawn(chainId, msg.sender, app.amount);
+        (bool ok, ) = msg.sender.call{value: app.amount}("");
+        if (!ok) revert RegistryTransferFailed(msg.sender, app.amount);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function admitChain(Admission calldata a) external payable onlyRole(REGISTRAR_ROLE) {
+        if (a.governance == address(0)) revert RegistryZeroAddress();
+        _register(a.chainId, a.parent, a.governance, a.security, a.genesisRoot);
+    }
 
     /// @inheritdoc IValidiumRegistry
     function registerChain(
@@ -94,46 +154,19 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         address verifier,
         bytes32 genesisRoot
     ) external payable onlyRole(REGISTRAR_ROLE) {
-        if (chainId == SETTLEMENT_ROOT) revert RegistryReservedChainId();
-        if (operator == address(0) || verifier == address(0)) revert RegistryZeroAddress();
-        Chain storage c = _chains[chainId];
-        if (c.config != 0) revert RegistryChainExists(chainId);
-        Limits memory lim = _limits;
-        if (msg.value < lim.minStake) revert RegistryInsufficientStake(msg.value, lim.minStake);
-        if (msg.value > type(uint96).max) revert RegistryStakeTooLarge(msg.value);
-
-        uint256 depth = 1;
-        if (parent == SETTLEMENT_ROOT) {
-            uint16 children = _rootChildCount;
-            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
-            _rootChildCount = children + 1;
-        } else {
-            Chain storage p = _chains[parent];
-            uint256 pcfg = p.config;
-            if (pcfg == 0) revert RegistryUnknownChain(parent);
-            if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
-            depth = uint256(pcfg.depth()) + 1;
-            if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
-            uint16 children = pcfg.childCount();
-            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
-            p.config = pcfg.setChildCount(uint256(children) + 1);
-            // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
-            for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
-                Chain storage uc = _chains[u];
-                uint256 h = uc.hot;
-                uc.hot = h.setB(h.b() + 1);
-                u = ChainId.wrap(h.parent());
-            }
-        }
-
-        c.hot = RegistryPacking.hot(ChainId.unwrap(parent), 0, 0, block.number, 0, 0, 1);
-        c.config = RegistryPacking.config(operator, _ACTIVE, depth);
-        c.verifier = verifier;
-        c.stake = uint96(msg.value);
-        c.roots[0] = genesisRoot;
-        _chainIds.push(chainId);
-
-        emit ChainRegistered(chainId, parent, operator, verifier, uint8(depth), uint96(msg.value), genesisRoot);
+        _register(
+            chainId,
+            parent,
+            operator,
+            SecurityConfig({
+                operator: operator,
+                verifier: verifier,
+                escapeVerifier: address(0),
+                codeHash: bytes32(0),
+                configHash: bytes32(0)
+            }),
+            genesisRoot
+        );
     }
 
     /// @inheritdoc IValidiumRegistry
@@ -180,12 +213,98 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         bool wasActive = from == ChainStatus.Active;
         bool isActive = status == ChainStatus.Active;
         if (wasActive != isActive) _adjustMembership(chainId, cfg.latestAck(), isActive);
+        if (status == ChainStatus.Ejected) {
+            _seats.burn(chainId);
+            if (_pending[chainId].changeHash != bytes32(0)) {
+                emit SecurityChangeCancelled(chainId, _pending[chainId].changeHash);
+                delete _pending[chainId];
+            }
+        }
         emit ChainStatusChanged(chainId, from, status);
     }
 
     /// @inheritdoc IValidiumRegistry
-    function setLimits(Limits calldata newLimits) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setLimits(newLimits);
+    function announceSecurityChange(
+        ChainId chainId,
+        SecurityConfig calldata config
+    ) external returns (bytes32 changeHash) {
+        Chain storage c = _member(chainId);
+        if (msg.sender != c.governance) revert RegistryNotChainGovernance(chainId, msg.sender);
+        if (config.operator == address(0) || config.verifier == address(0)) revert RegistryZeroAddress();
+        PendingSecurityChange storage p = _pending[chainId];
+        bytes32 previous = p.changeHash;
+        if (previous != bytes32(0)) emit SecurityChangeCancelled(chainId, previous);
+        uint256 nonce = ++_changeNonce[chainId];
+        changeHash = keccak256(abi.encode(chainId, nonce, config));
+        p.config = config;
+        p.changeHash = changeHash;
+        p.announcedAt = uint64(block.timestamp);
+        p.approvedAt = 0;
+        p.activatesAt = 0;
+        emit SecurityChangeAnnounced(chainId, changeHash, config);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function setChainGovernance(ChainId chainId, address newGovernance) external {
+        Chain storage c = _member(chainId);
+        address previous = c.governance;
+        if (msg.sender != previous && !hasRole(APPROVER_ROLE, msg.sender)) {
+            revert RegistryNotChainGovernance(chainId, msg.sender);
+        }
+        if (newGovernance == address(0)) revert RegistryZeroAddress();
+        c.governance = newGovernance;
+        // A change announced by the previous governance (perhaps a compromised key) does not survive it.
+        bytes32 pending = _pending[chainId].changeHash;
+        if (pending != bytes32(0)) {
+            delete _pending[chainId];
+            emit SecurityChangeCancelled(chainId, pending);
+        }
+        _seats.burn(chainId);
+        _seats.mint(newGovernance, chainId);
+        emit ChainGovernanceChanged(chainId, previous, newGovernance);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function cancelSecurityChange(ChainId chainId) external {
+        Chain storage c = _member(chainId);
+        if (msg.sender != c.governance && !hasRole(APPROVER_ROLE, msg.sender)) {
+            revert RegistryNotChainGovernance(chainId, msg.sender);
+        }
+        bytes32 changeHash = _pending[chainId].changeHash;
+        if (changeHash == bytes32(0)) revert RegistryNoPendingChange(chainId);
+        delete _pending[chainId];
+        emit SecurityChangeCancelled(chainId, changeHash);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function approveSecurityChange(ChainId chainId, bytes32 changeHash) external onlyRole(APPROVER_ROLE) {
+        _member(chainId);
+        PendingSecurityChange storage p = _pending[chainId];
+        bytes32 pending = p.changeHash;
+        if (pending == bytes32(0)) revert RegistryNoPendingChange(chainId);
+        if (pending != changeHash) revert RegistryChangeMismatch(chainId, pending, changeHash);
+        if (p.approvedAt != 0) revert RegistryChangeAlreadyApproved(chainId, changeHash);
+        uint64 activatesAt = uint64(block.timestamp + _config.param(uint256(IClusterConfig.Param.UpgradeDelay)));
+        p.approvedAt = uint64(block.timestamp);
+        p.activatesAt = activatesAt;
+        emit SecurityChangeApproved(chainId, changeHash, activatesAt);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function activateSecurityChange(ChainId chainId) external {
+        Chain storage c = _member(chainId);
+        PendingSecurityChange memory p = _pending[chainId];
+        if (p.changeHash == bytes32(0)) revert RegistryNoPendingChange(chainId);
+        if (p.approvedAt == 0) revert RegistryChangeNotApproved(chainId, p.changeHash);
+        if (block.timestamp < p.activatesAt) revert RegistryChangeNotReady(chainId, p.activatesAt);
+        delete _pending[chainId];
+        SecurityConfig memory sec = p.config;
+        c.config = c.config.setOperator(sec.operator);
+        c.verifier = sec.verifier;
+        c.escapeVerifier = sec.escapeVerifier;
+        c.codeHash = sec.codeHash;
+        c.configHash = sec.configHash;
+        emit SecurityChangeActivated(chainId, p.changeHash, sec);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -284,13 +403,117 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IValidiumRegistry
-    function limits() external view returns (Limits memory) {
-        return _limits;
+    function limits() public view returns (Limits memory lim) {
+        (lim.maxFanOut, lim.maxDepth, lim.minStake) = _config.registrationLimits();
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function admissionStake(ChainId chainId) external view returns (address applicant, uint96 amount) {
+        Application memory app = _applications[chainId];
+        return (app.applicant, app.amount);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function securityConfig(ChainId chainId) external view returns (SecurityConfig memory) {
+        Chain storage c = _known(chainId);
+        return
+            SecurityConfig({
+                operator: c.config.operator(),
+                verifier: c.verifier,
+                escapeVerifier: c.escapeVerifier,
+                codeHash: c.codeHash,
+                configHash: c.configHash
+            });
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function pendingSecurityChange(ChainId chainId) external view returns (PendingSecurityChange memory) {
+        _known(chainId);
+        return _pending[chainId];
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function chainGovernance(ChainId chainId) external view returns (address) {
+        return _known(chainId).governance;
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function seats() external view returns (IClusterSeats) {
+        return _seats;
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function clusterConfig() external view returns (IClusterConfig) {
+        return _config;
     }
 
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev Registration common to `admitChain` and `registerChain`: checks, tree insertion, seat.
+    function _register(
+        ChainId chainId,
+        ChainId parent,
+        address governance,
+        SecurityConfig memory sec,
+        bytes32 genesisRoot
+    ) private {
+        if (chainId == SETTLEMENT_ROOT) revert RegistryReservedChainId();
+        address operator = sec.operator;
+        address verifier = sec.verifier;
+        if (operator == address(0) || verifier == address(0)) revert RegistryZeroAddress();
+        Chain storage c = _chains[chainId];
+        if (c.config != 0) revert RegistryChainExists(chainId);
+        Limits memory lim = limits();
+        uint256 stake = msg.value;
+        uint96 applied = _applications[chainId].amount;
+        if (applied != 0) {
+            stake += applied;
+            delete _applications[chainId];
+        }
+        if (stake < lim.minStake) revert RegistryInsufficientStake(stake, lim.minStake);
+        if (stake > type(uint96).max) revert RegistryStakeTooLarge(stake);
+
+        uint256 depth = 1;
+        if (parent == SETTLEMENT_ROOT) {
+            uint16 children = _rootChildCount;
+            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
+            _rootChildCount = children + 1;
+        } else {
+            Chain storage p = _chains[parent];
+            uint256 pcfg = p.config;
+            if (pcfg == 0) revert RegistryUnknownChain(parent);
+            if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
+            depth = uint256(pcfg.depth()) + 1;
+            if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
+            uint16 children = pcfg.childCount();
+            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
+            p.config = pcfg.setChildCount(uint256(children) + 1);
+            // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
+            for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
+                Chain storage uc = _chains[u];
+                uint256 h = uc.hot;
+                uc.hot = h.setB(h.b() + 1);
+                u = ChainId.wrap(h.parent());
+            }
+        }
+
+        c.hot = RegistryPacking.hot(ChainId.unwrap(parent), 0, 0, block.number, 0, 0, 1);
+        c.config = RegistryPacking.config(operator, _ACTIVE, depth);
+        c.verifier = verifier;
+        c.stake = uint96(stake);
+        c.roots[0] = genesisRoot;
+        c.governance = governance;
+        if (sec.escapeVerifier != address(0)) c.escapeVerifier = sec.escapeVerifier;
+        if (sec.codeHash != bytes32(0)) c.codeHash = sec.codeHash;
+        if (sec.configHash != bytes32(0)) c.configHash = sec.configHash;
+        _chainIds.push(chainId);
+        _seats.mint(governance, chainId);
+
+        emit ChainRegistered(chainId, parent, operator, verifier, uint8(depth), uint96(stake), genesisRoot);
+        emit ChainAdmitted(chainId, governance, sec);
+    }
 
     /// @dev Applies one chain's ack move [ackOld, ackNew) to the commitments of `id` (hot word `h`):
     ///      every live commitment with ackOld ≤ block < ackNew gains one acknowledgement. Scans from
@@ -442,16 +665,9 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         if (c.config == 0) revert RegistryUnknownChain(chainId);
     }
 
-    function _setLimits(Limits memory lim) private {
-        if (
-            lim.maxFanOut == 0 ||
-            lim.maxFanOut > _MAX_FAN_OUT_LIMIT ||
-            lim.maxDepth == 0 ||
-            lim.maxDepth > _MAX_DEPTH_LIMIT
-        ) {
-            revert RegistryInvalidLimits(lim.maxFanOut, lim.maxDepth);
-        }
-        _limits = lim;
-        emit LimitsUpdated(lim.maxFanOut, lim.maxDepth, lim.minStake);
+    /// @dev A registered, not ejected chain.
+    function _member(ChainId chainId) private view returns (Chain storage c) {
+        c = _known(chainId);
+        if (c.config.status() == uint8(ChainStatus.Ejected)) revert RegistryNotMember(chainId);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IClusterConfig} from "../interfaces/IClusterConfig.sol";
 import {IPoseidon4} from "../interfaces/IPoseidon4.sol";
 import {IRequestQueue} from "../interfaces/IRequestQueue.sol";
 import {IValidiumRegistry} from "../interfaces/IValidiumRegistry.sol";
@@ -26,6 +27,8 @@ contract RequestQueue is IRequestQueue {
 
     IValidiumRegistry private immutable _registry;
     IPoseidon4 private immutable _poseidon;
+    /// @dev The cluster configuration, whose guardian pause stops deposits.
+    IClusterConfig private immutable _config;
 
     uint256 private constant _FIELD_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _KIND_DEPOSIT = 1;
@@ -37,6 +40,7 @@ contract RequestQueue is IRequestQueue {
         if (address(registry_) == address(0) || address(poseidon_) == address(0)) revert RequestQueueZeroAddress();
         _registry = registry_;
         _poseidon = poseidon_;
+        _config = registry_.clusterConfig();
     }
 
     /// @inheritdoc IRequestQueue
@@ -46,6 +50,7 @@ contract RequestQueue is IRequestQueue {
         uint256 keyHash,
         address refund
     ) external payable returns (uint64 position) {
+        _config.requireNotPaused();
         IValidiumRegistry.ChainStatus status = _registry.chainStatus(chainId);
         if (status != IValidiumRegistry.ChainStatus.Active) revert RequestQueueChainNotActive(chainId, status);
         uint256 amount = msg.value;

@@ -6,13 +6,22 @@ import { network } from "hardhat";
 
 import DevelopmentVerifierModule from "../../ignition/modules/DevelopmentVerifier.ts";
 import RegistryModule from "../../ignition/modules/Registry.ts";
-import type { DevelopmentVerifier, ValidiumRegistry } from "../../typechain-types/index.ts";
+import type {
+  ClusterConfig,
+  ClusterSeats,
+  DevelopmentVerifier,
+  ValidiumRegistry,
+} from "../../typechain-types/index.ts";
 
 export const connection = await network.getOrCreate();
 export const { ethers, ignition, networkHelpers } = connection;
 
 export interface RegistryFixture {
   registry: ValidiumRegistry;
+  /** Where the registry reads its limits; `admin` is its governance (DEFAULT_ADMIN_ROLE) and guardian. */
+  clusterConfig: ClusterConfig;
+  /** The seats the registry created (one per member chain). */
+  seats: ClusterSeats;
   verifier: DevelopmentVerifier;
   verifierAddress: string;
   admin: HardhatEthersSigner;
@@ -22,10 +31,19 @@ export interface RegistryFixture {
 
 export const DEFAULT_LIMITS = { maxFanOut: 16, maxDepth: 16, minStake: 0n };
 
-/** Deploys the registry and the development verifier through their Ignition modules. */
+/** Parameter of `ClusterConfig.setParam` (IClusterConfig.Param, in declaration order). */
+export { Param as ConfigParam } from "../../src/sdk/governance.ts";
+
+/**
+ * Deploys the registry (with its cluster configuration, whose limits are `limits`, and its seats) and the
+ * development verifier through their Ignition modules. The deployer (`admin`) holds every registry role
+ * and is the configuration's governance and guardian.
+ */
 export async function deployRegistry(limits = DEFAULT_LIMITS): Promise<RegistryFixture> {
-  const { registry } = await ignition.deploy(RegistryModule, {
-    parameters: { Registry: { maxFanOut: limits.maxFanOut, maxDepth: limits.maxDepth, minStake: limits.minStake } },
+  const { registry, clusterConfig, seats } = await ignition.deploy(RegistryModule, {
+    parameters: {
+      ClusterConfig: { maxFanOut: limits.maxFanOut, maxDepth: limits.maxDepth, minStake: limits.minStake },
+    },
   });
   const { developmentVerifier } = await ignition.deploy(DevelopmentVerifierModule);
   const signers = await ethers.getSigners();
@@ -36,6 +54,8 @@ export async function deployRegistry(limits = DEFAULT_LIMITS): Promise<RegistryF
   ];
   return {
     registry: registry as unknown as ValidiumRegistry,
+    clusterConfig: clusterConfig as unknown as ClusterConfig,
+    seats: seats as unknown as ClusterSeats,
     verifier: developmentVerifier as unknown as DevelopmentVerifier,
     verifierAddress: await developmentVerifier.getAddress(),
     admin,

@@ -108,8 +108,13 @@ function plain(r: unknown): Record<string, unknown> {
   return (r as Result).toObject();
 }
 
-/** Everything the registry's views expose, for before/after comparisons. */
+/**
+ * Everything the registry's views expose, for before/after comparisons: chains (with their governance,
+ * security configuration, pending change and seat), commitments, limits (read from the cluster
+ * configuration), the seat count and the balance.
+ */
 export async function registryState(registry: ValidiumRegistry): Promise<unknown> {
+  const seats = await ethers.getContractAt("ClusterSeats", await registry.seats());
   const chains = [];
   const n = await registry.chainCount();
   for (let i = 0n; i < n; i++) {
@@ -117,6 +122,10 @@ export async function registryState(registry: ValidiumRegistry): Promise<unknown
     chains.push({
       id,
       info: plain(await registry.chain(id)),
+      governance: await registry.chainGovernance(id),
+      security: plain(await registry.securityConfig(id)),
+      pending: plain(await registry.pendingSecurityChange(id)),
+      hasSeat: await seats.hasSeat(id),
       subtreeSize: await registry.subtreeSize(id),
       ancestors: [...(await registry.ancestors(id))],
       latest: plain(await registry.latestCommitment(id)),
@@ -127,6 +136,7 @@ export async function registryState(registry: ValidiumRegistry): Promise<unknown
     chains,
     commitments: await readCommitments(registry),
     limits: plain(await registry.limits()),
+    seatCount: await seats.seatCount(),
     balance: await ethers.provider.getBalance(await registry.getAddress()),
   };
 }

@@ -14,7 +14,12 @@ import ReferenceValidiumModule from "../../ignition/modules/ReferenceValidium.ts
 import { genesisRoot, getCrypto } from "../../src/ledger/index.ts";
 import { ValidiumNode } from "../../src/node/node.ts";
 import { instanceArtifacts, SHIPPED_INSTANCE } from "../../src/prover/artifacts.ts";
-import type { Groth16UpdateVerifier, RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
+import type {
+  ClusterConfig,
+  Groth16UpdateVerifier,
+  RequestQueue,
+  ValidiumRegistry,
+} from "../../typechain-types/index.ts";
 import { ethers, ignition } from "./fixtures.ts";
 
 /** The shipped instance's parameters. */
@@ -23,6 +28,8 @@ export const LEDGER_D = 8;
 
 export interface ValidiumFixture {
   registry: ValidiumRegistry;
+  /** The registry's (and the queue's) cluster configuration; `admin` is its governance and guardian. */
+  clusterConfig: ClusterConfig;
   queue: RequestQueue;
   adapter: Groth16UpdateVerifier;
   adapterAddress: string;
@@ -35,7 +42,7 @@ export interface ValidiumFixture {
 /** Deploys the module and registers chains 1 and 2 (top level) run by operators[0] and operators[1]. */
 export async function validiumFixture(): Promise<ValidiumFixture> {
   const { registry, requestQueue, groth16UpdateVerifier } = await ignition.deploy(ReferenceValidiumModule, {
-    parameters: { Registry: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
+    parameters: { ClusterConfig: { maxFanOut: 16, maxDepth: 16, minStake: 0n } },
   });
   const [admin, ...rest] = (await ethers.getSigners()) as [HardhatEthersSigner, ...HardhatEthersSigner[]];
   const operators = rest.slice(0, 3);
@@ -48,6 +55,7 @@ export async function validiumFixture(): Promise<ValidiumFixture> {
   }
   return {
     registry: r,
+    clusterConfig: (await ethers.getContractAt("ClusterConfig", await r.clusterConfig())) as unknown as ClusterConfig,
     queue: requestQueue as unknown as RequestQueue,
     adapter: groth16UpdateVerifier as unknown as Groth16UpdateVerifier,
     adapterAddress,

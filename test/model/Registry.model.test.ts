@@ -11,12 +11,19 @@
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import type { ContractTransactionResponse, Interface, Result, TransactionReceipt } from "ethers";
+import {
+  ZeroAddress,
+  ZeroHash,
+  type ContractTransactionResponse,
+  type Interface,
+  type Result,
+  type TransactionReceipt,
+} from "ethers";
 import fc from "fast-check";
 
 import { RegistryModel, type ChainView, type CommitmentView, type OpResult } from "../../src/model/registryModel.ts";
 import { ChainStatus, updateData } from "../../src/sdk/registry.ts";
-import type { ValidiumRegistry } from "../../typechain-types/index.ts";
+import type { ClusterSeats, ValidiumRegistry } from "../../typechain-types/index.ts";
 import { deployRegistry, ethers, networkHelpers, type RegistryFixture } from "../helpers/fixtures.ts";
 import {
   Coverage,
@@ -54,6 +61,8 @@ interface Snapshot {
   chainIds: bigint[];
   chains: ChainSnapshot[];
   limits: { maxFanOut: number; maxDepth: number; minStake: bigint };
+  /** `seats().seatCount()`: the members, chains that are Active or Frozen. */
+  seatCount: number;
   maxPending: number;
   /** `chain(nextId)` and `chain(0)` reverts. */
   unknownChain: string;
@@ -71,24 +80,39 @@ interface ChainSnapshot extends Omit<ChainView, "status"> {
   finalized: { index: number; info: CommitmentView };
   /** `commitment(id, latestIndex + 1)` revert. */
   beyondLatest: string;
+  /** `seats().hasSeat(id)`: minted on registration, burned on ejection. */
+  hasSeat: boolean;
 }
 
 class Reader {
   /** The untyped ABI coder (typechain's typed overloads do not take a function name variable). */
   private readonly iface: Interface;
+  private readonly seatsIface: Interface;
 
   constructor(
     registry: ValidiumRegistry,
     private readonly address: string,
+    seats: ClusterSeats,
+    private readonly seatsAddress: string,
   ) {
     this.iface = registry.interface;
+    this.seatsIface = seats.interface;
   }
 
   /** A raw eth_call of a view (much cheaper than going through the contract wrapper). */
   async call(fn: string, args: unknown[]): Promise<Result> {
-    const data = this.iface.encodeFunctionData(fn, args);
-    const raw: string = await ethers.provider.send("eth_call", [{ to: this.address, data }, "latest"]);
-    return this.iface.decodeFunctionResult(fn, raw);
+    return this.rawCall(this.iface, this.address, fn, args);
+  }
+
+  /** A raw eth_call of a view of the registry's seats. */
+  async seatsCall(fn: string, args: unknown[]): Promise<Result> {
+    return this.rawCall(this.seatsIface, this.seatsAddress, fn, args);
+  }
+
+  private async rawCall(iface: Interface, to: string, fn: string, args: unknown[]): Promise<Result> {
+    const data = iface.encodeFunctionData(fn, args);
+    const raw: string = await ethers.provider.send("eth_call", [{ to, data }, "latest"]);
+    return iface.decodeFunctionResult(fn, raw);
   }
 
   /** The custom error (name and arguments) a view reverts with. */
@@ -141,6 +165,7 @@ class Reader {
         latest: { index: Number(li), info: commitmentView(linfo as Result) },
         finalized: { index: Number(fi), info: commitmentView(finfo as Result) },
         beyondLatest: await this.revert("commitment", [id, latestIndex + 1]),
+        hasSeat: (await this.seatsCall("hasSeat", [id]))[0] as boolean,
       });
     }
     const lim = (await this.call("limits", []))[0] as Result;
@@ -150,6 +175,7 @@ class Reader {
       chainIds,
       chains,
       limits: { maxFanOut: Number(lim.maxFanOut), maxDepth: Number(lim.maxDepth), minStake: lim.minStake as bigint },
+      seatCount: Number((await this.seatsCall("seatCount", []))[0]),
       maxPending: Number((await this.call("MAX_PENDING", []))[0]),
       unknownChain: await this.revert("chain", [nextId]),
       settlementChain: await this.revert("chain", [0]),
@@ -166,6 +192,9 @@ function commitmentView(r: Result): CommitmentView {
     status: Number(r.status) as CommitmentView["status"],
   };
 }
+
+/** A member (seat holder) is a chain that is Active or Frozen. */
+const isMember = (status: ChainStatus): boolean => status === ChainStatus.Active || status === ChainStatus.Frozen;
 
 /** What the snapshot must be, from the model alone. */
 function expectedSnapshot(model: RegistryModel, nextId: bigint): Snapshot {
@@ -187,9 +216,11 @@ function expectedSnapshot(model: RegistryModel, nextId: bigint): Snapshot {
         latest: { index: v.latestIndex, info: commitments[v.latestIndex]! },
         finalized: { index: v.finalizedIndex, info: commitments[v.finalizedIndex]! },
         beyondLatest: `RegistryUnknownCommitment(${id},${v.latestIndex + 1})`,
+        hasSeat: isMember(v.status),
       };
     }),
     limits: model.limits,
+    seatCount: chainIds.filter((id) => isMember(model.chainView(id).status)).length,
     maxPending: RegistryModel.MAX_PENDING,
     unknownChain: `RegistryUnknownChain(${nextId})`,
     settlementChain: "RegistryUnknownChain(0)",
@@ -229,6 +260,12 @@ function expectedEvents(model: RegistryModel, action: Action, result: OpResult &
           model.depth(action.id),
           action.value,
           action.genesisRoot,
+        ]),
+        // registerChain admits with governance = operator, no escape verifier, zero code and config hashes.
+        fmtEvent("ChainAdmitted", [
+          action.id,
+          action.operator,
+          [action.operator, action.verifier, ZeroAddress, ZeroHash, ZeroHash],
         ]),
       );
       break;
@@ -343,7 +380,7 @@ async function runSequence(ops: Op[], coverage: Coverage): Promise<void> {
     status: f.admin.address,
   });
   const backend = new RegistryBackend(f, model, signers);
-  const reader = new Reader(f.registry, await f.registry.getAddress());
+  const reader = new Reader(f.registry, await f.registry.getAddress(), f.seats, await f.seats.getAddress());
   const log: string[] = [];
   coverage.startRun();
   try {

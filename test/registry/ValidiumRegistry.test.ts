@@ -1,6 +1,6 @@
 /**
- * ValidiumRegistry unit tests: deployment and roles, registration, views, limits, and the development
- * verifier. Updates are in ValidiumRegistry.submitUpdate.test.ts, status changes in
+ * ValidiumRegistry unit tests: deployment and roles, registration, views, limits (read from ClusterConfig),
+ * and the development verifier. Updates are in ValidiumRegistry.submitUpdate.test.ts, status changes in
  * ValidiumRegistry.setChainStatus.test.ts. Every fixture comes from the Ignition modules.
  */
 import { expect } from "chai";
@@ -10,7 +10,7 @@ import { network } from "hardhat";
 import DevelopmentVerifierModule from "../../ignition/modules/DevelopmentVerifier.ts";
 import { ChainStatus, CommitmentStatus, demoRoot, updateData } from "../../src/sdk/registry.ts";
 import type { DevelopmentVerifier } from "../../typechain-types/index.ts";
-import { DEFAULT_LIMITS, ethers, networkHelpers, registryFixture } from "../helpers/fixtures.ts";
+import { ConfigParam, DEFAULT_LIMITS, ethers, networkHelpers, registryFixture } from "../helpers/fixtures.ts";
 import {
   A,
   A1,
@@ -33,7 +33,11 @@ const UINT96_MAX = (1n << 96n) - 1n;
 
 describe("ValidiumRegistry: deployment and roles", function () {
   it("test_constructor_setsLimitsAndConstants", async function () {
-    const { registry } = await networkHelpers.loadFixture(registryFixture);
+    const { registry, clusterConfig, seats } = await networkHelpers.loadFixture(registryFixture);
+    expect(await registry.clusterConfig()).to.equal(await clusterConfig.getAddress());
+    expect(await registry.seats()).to.equal(await seats.getAddress());
+    expect(await seats.registry()).to.equal(await registry.getAddress());
+    expect(await seats.seatCount()).to.equal(0n);
     const lim = await registry.limits();
     expect([lim.maxFanOut, lim.maxDepth, lim.minStake]).to.deep.equal([
       BigInt(DEFAULT_LIMITS.maxFanOut),
@@ -43,15 +47,26 @@ describe("ValidiumRegistry: deployment and roles", function () {
     expect(await registry.MAX_PENDING()).to.equal(63n);
     expect(await registry.REGISTRAR_ROLE()).to.equal(keccakId("clusterkit.registry.REGISTRAR"));
     expect(await registry.STATUS_ROLE()).to.equal(keccakId("clusterkit.registry.STATUS"));
+    expect(await registry.APPROVER_ROLE()).to.equal(keccakId("clusterkit.registry.APPROVER"));
     expect(await registry.chainCount()).to.equal(0n);
   });
 
   it("test_constructor_grantsRolesThroughIgnitionModule", async function () {
-    const { registry, admin, outsider } = await networkHelpers.loadFixture(registryFixture);
-    for (const role of [ZeroHash, await registry.REGISTRAR_ROLE(), await registry.STATUS_ROLE()]) {
+    const { registry, clusterConfig, admin, outsider } = await networkHelpers.loadFixture(registryFixture);
+    const roles = [
+      ZeroHash,
+      await registry.REGISTRAR_ROLE(),
+      await registry.STATUS_ROLE(),
+      await registry.APPROVER_ROLE(),
+    ];
+    for (const role of roles) {
       expect(await registry.hasRole(role, admin.address), role).to.equal(true);
       expect(await registry.hasRole(role, outsider.address), role).to.equal(false);
     }
+    // The development deployment keeps the configuration's governance and guardian with the deployer too.
+    expect(await clusterConfig.hasRole(ZeroHash, admin.address)).to.equal(true);
+    expect(await clusterConfig.hasRole(ZeroHash, outsider.address)).to.equal(false);
+    expect(await clusterConfig.guardian()).to.equal(admin.address);
   });
 
   it("test_grantRole_revertsWithoutAdminRole", async function () {
@@ -74,8 +89,32 @@ describe("ValidiumRegistry: registerChain", function () {
     await expect(tx)
       .to.emit(registry, "ChainRegistered")
       .withArgs(A, R, op2.address, verifierAddress, 2, 0n, demoRoot(A, 0));
-    // Nothing else is emitted: registration finalizes nothing.
-    expect(await registryEvents(registry, tx)).to.have.length(1);
+    await expect(tx)
+      .to.emit(registry, "ChainAdmitted")
+      .withArgs(A, op2.address, [op2.address, verifierAddress, ZeroAddress, ZeroHash, ZeroHash]);
+    // Nothing else is emitted by the registry: registration finalizes nothing.
+    const events = await registryEvents(registry, tx);
+    expect(events.map((e) => e.slice(0, e.indexOf("(")))).to.deep.equal(["ChainRegistered", "ChainAdmitted"]);
+  });
+
+  it("test_registerChain_mintsSeatToOperator", async function () {
+    const { registry, seats, verifierAddress, operators } = await networkHelpers.loadFixture(registryFixture);
+    const op1 = operators[0]!;
+    await expect(registry.registerChain(R, 0n, op1.address, verifierAddress, demoRoot(R, 0)))
+      .to.emit(seats, "SeatGranted")
+      .withArgs(R, op1.address);
+    expect(await registry.chainGovernance(R)).to.equal(op1.address);
+    expect(await seats.hasSeat(R)).to.equal(true);
+    expect(await seats.ownerOf(R)).to.equal(op1.address);
+    expect(await seats.seatCount()).to.equal(1n);
+    const sec = await registry.securityConfig(R);
+    expect([sec.operator, sec.verifier, sec.escapeVerifier, sec.codeHash, sec.configHash]).to.deep.equal([
+      op1.address,
+      verifierAddress,
+      ZeroAddress,
+      ZeroHash,
+      ZeroHash,
+    ]);
   });
 
   it("test_registerChain_storesChainInfo", async function () {
@@ -395,61 +434,86 @@ describe("ValidiumRegistry: views", function () {
   });
 });
 
-describe("ValidiumRegistry: setLimits", function () {
-  it("test_setLimits_updatesLimitsAndEmits", async function () {
-    const { registry } = await networkHelpers.loadFixture(registryFixture);
-    await expect(registry.setLimits({ maxFanOut: 4, maxDepth: 5, minStake: 10n }))
-      .to.emit(registry, "LimitsUpdated")
-      .withArgs(4, 5, 10n);
+describe("ValidiumRegistry: limits from ClusterConfig", function () {
+  it("test_limits_followClusterConfigSetParam", async function () {
+    const { registry, clusterConfig } = await networkHelpers.loadFixture(registryFixture);
+    await expect(clusterConfig.setParam(ConfigParam.MaxFanOut, 4n))
+      .to.emit(clusterConfig, "ParamSet")
+      .withArgs(ConfigParam.MaxFanOut, DEFAULT_LIMITS.maxFanOut, 4n);
+    await expect(clusterConfig.setParam(ConfigParam.MaxDepth, 5n))
+      .to.emit(clusterConfig, "ParamSet")
+      .withArgs(ConfigParam.MaxDepth, DEFAULT_LIMITS.maxDepth, 5n);
+    await expect(clusterConfig.setParam(ConfigParam.MinStake, 10n))
+      .to.emit(clusterConfig, "ParamSet")
+      .withArgs(ConfigParam.MinStake, DEFAULT_LIMITS.minStake, 10n);
     const lim = await registry.limits();
     expect([lim.maxFanOut, lim.maxDepth, lim.minStake]).to.deep.equal([4n, 5n, 10n]);
   });
 
-  it("test_setLimits_acceptsHardBounds", async function () {
-    const { registry } = await networkHelpers.loadFixture(registryFixture);
-    await registry.setLimits({ maxFanOut: 1, maxDepth: 1, minStake: 0n });
-    expect((await registry.limits()).maxFanOut).to.equal(1n);
-    await registry.setLimits({ maxFanOut: 1024, maxDepth: 32, minStake: UINT96_MAX });
-    const lim = await registry.limits();
+  it("test_limits_followClusterConfigAtHardBounds", async function () {
+    const { registry, clusterConfig } = await networkHelpers.loadFixture(registryFixture);
+    const set = async (fanOut: bigint, depth: bigint, minStake: bigint) => {
+      await clusterConfig.setParam(ConfigParam.MaxFanOut, fanOut);
+      await clusterConfig.setParam(ConfigParam.MaxDepth, depth);
+      await clusterConfig.setParam(ConfigParam.MinStake, minStake);
+    };
+    await set(1n, 1n, 0n);
+    let lim = await registry.limits();
+    expect([lim.maxFanOut, lim.maxDepth, lim.minStake]).to.deep.equal([1n, 1n, 0n]);
+    await set(1024n, 32n, UINT96_MAX);
+    lim = await registry.limits();
     expect([lim.maxFanOut, lim.maxDepth, lim.minStake]).to.deep.equal([1024n, 32n, UINT96_MAX]);
   });
 
-  it("test_setLimits_revertsOnInvalidLimits", async function () {
-    const { registry } = await networkHelpers.loadFixture(treeFixture);
-    for (const [maxFanOut, maxDepth] of [
-      [0, 5],
-      [1025, 5],
-      [4, 0],
-      [4, 33],
-      [0, 0],
-      [65535, 255],
-    ]) {
+  it("test_setParam_outOfBoundsLimitsChangeNothing", async function () {
+    const { registry, clusterConfig } = await networkHelpers.loadFixture(treeFixture);
+    const params = async () => [...(await clusterConfig.params())];
+    for (const [param, value, min, max] of [
+      [ConfigParam.MaxFanOut, 0n, 1n, 1024n],
+      [ConfigParam.MaxFanOut, 1025n, 1n, 1024n],
+      [ConfigParam.MaxDepth, 0n, 1n, 32n],
+      [ConfigParam.MaxDepth, 33n, 1n, 32n],
+      [ConfigParam.MinStake, UINT96_MAX + 1n, 0n, UINT96_MAX],
+    ] as const) {
+      const before = await params();
       await expectNoStateChange(registry, () =>
-        expect(registry.setLimits({ maxFanOut: maxFanOut!, maxDepth: maxDepth!, minStake: 0n }))
-          .to.be.revertedWithCustomError(registry, "RegistryInvalidLimits")
-          .withArgs(maxFanOut, maxDepth),
+        expect(clusterConfig.setParam(param, value))
+          .to.be.revertedWithCustomError(clusterConfig, "ConfigParamOutOfBounds")
+          .withArgs(param, value, min, max),
       );
+      expect(await params()).to.deep.equal(before);
     }
   });
 
-  it("test_setLimits_revertsWithoutAdminRole", async function () {
-    const { registry, outsider, operators } = await networkHelpers.loadFixture(treeFixture);
-    // Holding the registrar and status roles is not enough.
+  it("test_setParam_revertsWithoutConfigAdminRole", async function () {
+    const { registry, clusterConfig, outsider, operators } = await networkHelpers.loadFixture(treeFixture);
+    // Holding every role of the registry, its admin role included, is not enough: limits are the
+    // configuration's, and only its governance sets them.
     const deputy = operators[10]!;
-    await registry.grantRole(await registry.REGISTRAR_ROLE(), deputy.address);
-    await registry.grantRole(await registry.STATUS_ROLE(), deputy.address);
+    for (const role of [
+      ZeroHash,
+      await registry.REGISTRAR_ROLE(),
+      await registry.STATUS_ROLE(),
+      await registry.APPROVER_ROLE(),
+    ]) {
+      await registry.grantRole(role, deputy.address);
+    }
     for (const caller of [outsider, deputy]) {
-      await expectNoStateChange(registry, () =>
-        expect(registry.connect(caller).setLimits({ maxFanOut: 4, maxDepth: 4, minStake: 0n }))
-          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-          .withArgs(caller.address, ZeroHash),
-      );
+      for (const param of [ConfigParam.MaxFanOut, ConfigParam.MaxDepth, ConfigParam.MinStake]) {
+        await expectNoStateChange(registry, () =>
+          expect(clusterConfig.connect(caller).setParam(param, 4n))
+            .to.be.revertedWithCustomError(clusterConfig, "AccessControlUnauthorizedAccount")
+            .withArgs(caller.address, ZeroHash),
+        );
+      }
     }
   });
 
-  it("test_setLimits_appliesOnlyToLaterRegistrations", async function () {
-    const { registry, verifierAddress, op, outsider } = await networkHelpers.loadFixture(treeFixture);
-    await registry.setLimits({ maxFanOut: 1, maxDepth: 1, minStake: 5n });
+  it("test_limits_applyOnlyToLaterRegistrations", async function () {
+    const { registry, clusterConfig, verifierAddress, op, outsider } = await networkHelpers.loadFixture(treeFixture);
+    await clusterConfig.setParam(ConfigParam.MaxFanOut, 1n);
+    await clusterConfig.setParam(ConfigParam.MaxDepth, 1n);
+    await clusterConfig.setParam(ConfigParam.MinStake, 5n);
     // Existing chains deeper or wider than the new limits keep working.
     await commitAt(registry, op.get(A1)!, A1, await nextBlock());
     expect((await registry.chain(A1)).latestIndex).to.equal(1n);
@@ -464,6 +528,32 @@ describe("ValidiumRegistry: setLimits", function () {
     await expect(registry.registerChain(40n, S, outsider.address, verifierAddress, demoRoot(40n, 0), { value: 4n }))
       .to.be.revertedWithCustomError(registry, "RegistryInsufficientStake")
       .withArgs(4n, 5n);
+  });
+
+  it("test_limits_raisedLimitsAdmitWhatWasRejected", async function () {
+    const { registry, clusterConfig, verifierAddress, operators } =
+      await networkHelpers.loadFixture(smallLimitsFixture);
+    const value = SMALL_LIMITS.minStake;
+    const reg = (id: bigint, parent: bigint, stake = value) =>
+      registry.registerChain(id, parent, operators[0]!.address, verifierAddress, demoRoot(id, 0), { value: stake });
+    await reg(1n, 0n);
+    await reg(2n, 0n);
+    await reg(10n, 1n);
+    await reg(11n, 10n);
+    // Full settlement fan-out, full depth.
+    await expect(reg(3n, 0n)).to.be.revertedWithCustomError(registry, "RegistryFanOutExceeded");
+    await expect(reg(12n, 11n)).to.be.revertedWithCustomError(registry, "RegistryDepthExceeded");
+    await clusterConfig.setParam(ConfigParam.MaxFanOut, BigInt(SMALL_LIMITS.maxFanOut + 1));
+    await clusterConfig.setParam(ConfigParam.MaxDepth, BigInt(SMALL_LIMITS.maxDepth + 1));
+    await reg(3n, 0n);
+    await reg(12n, 11n);
+    expect((await registry.chain(12n)).depth).to.equal(BigInt(SMALL_LIMITS.maxDepth + 1));
+    // A lowered minimum stake admits a chain that would have been short.
+    await expect(reg(13n, 1n, 0n)).to.be.revertedWithCustomError(registry, "RegistryInsufficientStake");
+    await clusterConfig.setParam(ConfigParam.MinStake, 0n);
+    await reg(13n, 1n, 0n);
+    expect((await registry.chain(13n)).stake).to.equal(0n);
+    expect(await registry.chainCount()).to.equal(7n);
   });
 });
 

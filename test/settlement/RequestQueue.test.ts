@@ -3,7 +3,9 @@
  * `poseidon`, every deposit's item equals `depositItem` of src/ledger/encoding.ts and its rolling hash
  * `queueStep` chained from 0 (docs/LEDGER.md §4), queues of interleaved chains are independent, the views
  * (`length`, `hashAt`, `isQueuePoint`, `areQueuePoints`, `escrowed`) agree with a model, and every rejection reverts with its
- * custom error and changes nothing. Prints the gas of a first and of a steady-state deposit.
+ * custom error and changes nothing; deposits stop while the guardian's pause of the cluster configuration is in
+ * force (checked on the queue the ReferenceValidium Ignition module deploys). Prints the gas of a first and of a
+ * steady-state deposit.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
@@ -24,6 +26,7 @@ import { poseidonArtifact } from "../../src/ledger/poseidon-contract.ts";
 import { FIELD_R, type QueueItem } from "../../src/ledger/types.ts";
 import type { RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
 import { deployRegistry, ethers, networkHelpers } from "../helpers/fixtures.ts";
+import { validiumFixture } from "../helpers/validium.ts";
 
 const R = FIELD_R;
 /** Registered chains (top level). */
@@ -502,6 +505,55 @@ describe("RequestQueue", function () {
           .to.be.revertedWithCustomError(f.queue, "RequestQueueLengthMismatch")
           .withArgs(c, p, h);
       }
+    });
+  });
+
+  describe("guardian pause (ReferenceValidium Ignition deployment)", function () {
+    it("rejects every deposit with ConfigPaused until the pause is lifted or expires", async function () {
+      const f = await networkHelpers.loadFixture(validiumFixture);
+      const user = f.users[0]!;
+      const queueAddress = await f.queue.getAddress();
+      expect(await f.registry.clusterConfig()).to.equal(await f.clusterConfig.getAddress());
+      const send = (chain: bigint, value: bigint) =>
+        f.queue.connect(user).depositEth(chain, 0n, KEY, user.address, { value });
+      const state = async () => ({
+        balance: await ethers.provider.getBalance(queueAddress),
+        lengths: await Promise.all([1n, 2n].map((c) => f.queue.length(c))),
+        heads: await Promise.all([1n, 2n].map(async (c) => f.queue.hashAt(c, await f.queue.length(c)))),
+        escrowed: await Promise.all([1n, 2n].map((c) => f.queue.escrowed(c))),
+      });
+      await send(1n, 5n);
+
+      // The guardian (the deployer in the development deployment) pauses: nothing gets in, not even a deposit
+      // the queue would reject for another reason (the pause is checked first).
+      await expect(f.clusterConfig.connect(f.admin).pause()).to.emit(f.clusterConfig, "Paused");
+      const until = await f.clusterConfig.pausedUntil();
+      const before = await state();
+      for (const [chain, value] of [
+        [1n, 1n],
+        [2n, 7n],
+        [UNKNOWN, 0n],
+      ] as const) {
+        await expect(send(chain, value)).to.be.revertedWithCustomError(f.clusterConfig, "ConfigPaused").withArgs(until);
+      }
+      expect(await state()).to.deep.equal(before);
+
+      // Lifted by the guardian: deposits resume.
+      await f.clusterConfig.connect(f.admin).unpause();
+      await send(2n, 7n);
+      expect(await f.queue.length(2n)).to.equal(1n);
+
+      // Governance re-arms the guardian; a second pause ends on its own at pausedUntil.
+      await f.clusterConfig.connect(f.admin).setGuardian(f.admin.address);
+      await f.clusterConfig.connect(f.admin).pause();
+      const until2 = await f.clusterConfig.pausedUntil();
+      await networkHelpers.time.increaseTo(until2 - 10n);
+      await expect(send(1n, 1n)).to.be.revertedWithCustomError(f.clusterConfig, "ConfigPaused").withArgs(until2);
+      await networkHelpers.time.increaseTo(until2);
+      expect(await f.clusterConfig.paused()).to.equal(false);
+      await send(1n, 1n);
+      expect(await f.queue.length(1n)).to.equal(2n);
+      expect(await f.queue.escrowed(1n)).to.equal(6n);
     });
   });
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ClusterConfig} from "../../contracts/governance/ClusterConfig.sol";
+import {IClusterConfig} from "../../contracts/interfaces/IClusterConfig.sol";
 import {IPoseidon4} from "../../contracts/interfaces/IPoseidon4.sol";
 import {IRequestQueue} from "../../contracts/interfaces/IRequestQueue.sol";
 import {IValidiumRegistry} from "../../contracts/interfaces/IValidiumRegistry.sol";
@@ -8,6 +10,7 @@ import {ValidiumRegistry} from "../../contracts/registry/ValidiumRegistry.sol";
 import {RequestQueue} from "../../contracts/settlement/RequestQueue.sol";
 import {ChainId} from "../../contracts/types/ChainId.sol";
 
+import {ConfigDefaults} from "./utils/ConfigDefaults.sol";
 import {MockPoseidon4} from "./utils/MockPoseidon4.sol";
 import {Test} from "./utils/Test.sol";
 import {AcceptingVerifier} from "./utils/Verifiers.sol";
@@ -17,7 +20,8 @@ import {AcceptingVerifier} from "./utils/Verifiers.sol";
 ///         test/settlement/RequestQueue.test.ts). Every deposit is compared with a reference model written
 ///         here (item encoding of docs/LEDGER.md §4, check order: chain, amount, key hash, refund): the same
 ///         revert data, or the same event, position, rolling hash and escrow. Rejections change nothing.
-/// @dev Set up: registry with this contract as admin, registrar and status role; top-level chains A(1), B(2),
+/// @dev Set up: cluster configuration with this contract as governance and guardian (pause: 90 days);
+///      registry with this contract as admin, registrar and status role; top-level chains A(1), B(2),
 ///      C(3) and MAX(2^64 - 1), all with an accepting verifier; this contract holds 2^200 wei.
 contract RequestQueueTest is Test {
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -37,16 +41,15 @@ contract RequestQueueTest is Test {
     uint256 internal constant MAX_STEPS = 24;
     uint256 internal constant N_CHAINS = 3;
 
+    ClusterConfig internal config;
     ValidiumRegistry internal registry;
     AcceptingVerifier internal verifier;
     MockPoseidon4 internal poseidon;
     RequestQueue internal rq;
 
     function setUp() public {
-        registry = new ValidiumRegistry(
-            address(this),
-            IValidiumRegistry.Limits({maxFanOut: 16, maxDepth: 8, minStake: 0})
-        );
+        config = ConfigDefaults.deploy(address(this), 16, 8, 0);
+        registry = new ValidiumRegistry(address(this), config);
         verifier = new AcceptingVerifier();
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.grantRole(registry.STATUS_ROLE(), address(this));
@@ -372,6 +375,54 @@ contract RequestQueueTest is Test {
         rq.depositEth(A, 0, 0, address(0));
         vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, 0));
         rq.depositEth{value: 1}(A, 0, 0, address(0));
+    }
+
+    // ---------------------------------------------------------------- depositEth: guardian pause
+
+    function test_depositEth_revertsWhilePaused() public {
+        _deposit(A, 0, KEY, REFUND, 1);
+        config.pause();
+        uint64 until = config.pausedUntil();
+        assertEq(until, block.timestamp + 90 days, "pausedUntil");
+        bytes32 before = _fingerprint();
+        bytes memory paused = abi.encodeWithSelector(IClusterConfig.ConfigPaused.selector, until);
+        vm.expectRevert(paused);
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        // The pause is checked first: even a deposit the queue would reject reports it.
+        vm.expectRevert(paused);
+        rq.depositEth(UNKNOWN, 0, 0, address(0));
+        (bool reverted, , bytes memory err) = _tryDeposit(address(0xBEEF), B, 7, KEY, REFUND, 5);
+        assertTrue(reverted, "any sender is stopped");
+        assertEq(err, paused, "ConfigPaused(pausedUntil)");
+        vm.warp(until - 1);
+        vm.expectRevert(paused);
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_depositEth_worksAfterPauseExpires() public {
+        config.pause();
+        uint64 until = config.pausedUntil();
+        vm.warp(until);
+        assertFalse(config.paused(), "expired");
+        _deposit(A, 0, KEY, REFUND, 1);
+        _deposit(B, 3, KEY, REFUND, 2);
+        assertEq(address(rq).balance, 3, "balance");
+    }
+
+    function test_depositEth_worksAfterUnpause() public {
+        address guardian = address(0x6A4D);
+        config.setGuardian(guardian);
+        vm.prank(guardian);
+        config.pause();
+        vm.expectRevert(abi.encodeWithSelector(IClusterConfig.ConfigPaused.selector, config.pausedUntil()));
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(guardian);
+        config.unpause();
+        assertFalse(config.paused(), "unpaused");
+        _deposit(A, 0, KEY, REFUND, 1);
+        assertEq(rq.length(A), 1, "length");
     }
 
     function test_depositEth_rejectsPlainTransfers() public {

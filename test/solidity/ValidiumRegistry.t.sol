@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
+import {ClusterConfig} from "../../contracts/governance/ClusterConfig.sol";
+import {IClusterConfig} from "../../contracts/interfaces/IClusterConfig.sol";
 import {IDevelopmentVerifier} from "../../contracts/interfaces/IDevelopmentVerifier.sol";
 import {IValidiumRegistry} from "../../contracts/interfaces/IValidiumRegistry.sol";
 import {ValidiumRegistry} from "../../contracts/registry/ValidiumRegistry.sol";
@@ -10,12 +12,15 @@ import {ChainId} from "../../contracts/types/ChainId.sol";
 import {UpdatePublicData} from "../../contracts/types/UpdatePublicData.sol";
 import {DevelopmentVerifier} from "../../contracts/verifiers/DevelopmentVerifier.sol";
 
+import {ConfigDefaults} from "./utils/ConfigDefaults.sol";
 import {Test} from "./utils/Test.sol";
 import {AcceptingVerifier, RejectingVerifier, RevertingVerifier} from "./utils/Verifiers.sol";
 
 /// @notice Shared deployment and helpers for the registry's unit, fuzz and gas tests.
 abstract contract RegistryTestBase is Test {
     ValidiumRegistry internal registry;
+    /// @dev The registry's limits live here; this test contract is its governance and guardian.
+    ClusterConfig internal config;
     AcceptingVerifier internal verifier;
 
     address internal constant STRANGER = address(0xBAD);
@@ -34,10 +39,8 @@ abstract contract RegistryTestBase is Test {
     }
 
     function _deploy(uint16 maxFanOut, uint8 maxDepth, uint96 minStake) internal {
-        registry = new ValidiumRegistry(
-            address(this),
-            IValidiumRegistry.Limits({maxFanOut: maxFanOut, maxDepth: maxDepth, minStake: minStake})
-        );
+        config = ConfigDefaults.deploy(address(this), maxFanOut, maxDepth, minStake);
+        registry = new ValidiumRegistry(address(this), config);
         verifier = new AcceptingVerifier();
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.grantRole(registry.STATUS_ROLE(), address(this));
@@ -87,15 +90,19 @@ abstract contract RegistryTestBase is Test {
         return registry.chain(id).status;
     }
 
-    /// @dev A hash of everything the registry exposes: limits, balance, every chain and every
-    ///      commitment (pruned ones included). Equal fingerprints mean a call changed nothing visible.
+    /// @dev A hash of everything the registry exposes: limits (read from the config), balance, seat count,
+    ///      every chain (with its governance, security configuration and seat) and every commitment (pruned
+    ///      ones included). Equal fingerprints mean a call changed nothing visible.
     function _fingerprint() internal view returns (bytes32 h) {
         uint256 n = registry.chainCount();
-        h = keccak256(abi.encode(registry.limits(), n, address(registry).balance));
+        h = keccak256(abi.encode(registry.limits(), n, address(registry).balance, registry.seats().seatCount()));
         for (uint256 i; i < n; ++i) {
             ChainId id = registry.chainIdAt(i);
             IValidiumRegistry.ChainInfo memory info = registry.chain(id);
             h = keccak256(abi.encode(h, id, info, registry.ancestors(id)));
+            h = keccak256(
+                abi.encode(h, registry.chainGovernance(id), registry.securityConfig(id), registry.seats().hasSeat(id))
+            );
             for (uint32 j; j <= info.latestIndex; ++j) {
                 h = keccak256(abi.encode(h, registry.commitment(id, j)));
             }
@@ -162,6 +169,7 @@ contract ValidiumRegistryTest is RegistryTestBase {
 
     function test_constructor_setsAdminAndLimits() public view {
         assertTrue(registry.hasRole(registry.DEFAULT_ADMIN_ROLE(), address(this)), "admin");
+        assertEq(address(registry.clusterConfig()), address(config), "config");
         IValidiumRegistry.Limits memory lim = registry.limits();
         assertEq(lim.maxFanOut, FAN_OUT, "fan-out");
         assertEq(lim.maxDepth, DEPTH, "depth");
@@ -170,15 +178,13 @@ contract ValidiumRegistryTest is RegistryTestBase {
     }
 
     function test_constructor_revertsOnZeroAdmin() public {
-        IValidiumRegistry.Limits memory lim = IValidiumRegistry.Limits(3, 8, 0);
         vm.expectRevert(IValidiumRegistry.RegistryZeroAddress.selector);
-        new ValidiumRegistry(address(0), lim);
+        new ValidiumRegistry(address(0), config);
     }
 
-    function test_constructor_revertsOnInvalidLimits() public {
-        IValidiumRegistry.Limits memory lim = IValidiumRegistry.Limits(0, 8, 0);
-        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryInvalidLimits.selector, uint16(0), uint8(8)));
-        new ValidiumRegistry(address(this), lim);
+    function test_constructor_revertsOnZeroConfig() public {
+        vm.expectRevert(IValidiumRegistry.RegistryZeroAddress.selector);
+        new ValidiumRegistry(address(this), IClusterConfig(address(0)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -1120,88 +1126,206 @@ contract ValidiumRegistryTest is RegistryTestBase {
     }
 
     /*//////////////////////////////////////////////////////////////
-                               SET LIMITS
+                  LIMITS (READ FROM THE CLUSTER CONFIG)
     //////////////////////////////////////////////////////////////*/
 
-    function test_setLimits_updatesLimits() public {
-        IValidiumRegistry.Limits memory lim = IValidiumRegistry.Limits(1024, 32, 5 ether);
-        vm.expectEmit(address(registry));
-        emit IValidiumRegistry.LimitsUpdated(1024, 32, 5 ether);
-        registry.setLimits(lim);
+    uint256 internal constant FAN_OUT_PARAM = uint256(IClusterConfig.Param.MaxFanOut);
+    uint256 internal constant DEPTH_PARAM = uint256(IClusterConfig.Param.MaxDepth);
+    uint256 internal constant MIN_STAKE_PARAM = uint256(IClusterConfig.Param.MinStake);
+
+    function _configFingerprint() internal view returns (bytes32) {
+        return keccak256(abi.encode(config.params()));
+    }
+
+    function test_limits_followClusterConfig() public {
+        vm.expectEmit(address(config));
+        emit IClusterConfig.ParamSet(IClusterConfig.Param.MaxFanOut, FAN_OUT, 1024);
+        config.setParam(FAN_OUT_PARAM, 1024);
+        vm.expectEmit(address(config));
+        emit IClusterConfig.ParamSet(IClusterConfig.Param.MaxDepth, DEPTH, 32);
+        config.setParam(DEPTH_PARAM, 32);
+        vm.expectEmit(address(config));
+        emit IClusterConfig.ParamSet(IClusterConfig.Param.MinStake, MIN_STAKE, 5 ether);
+        config.setParam(MIN_STAKE_PARAM, 5 ether);
         IValidiumRegistry.Limits memory got = registry.limits();
         assertEq(got.maxFanOut, 1024, "fan-out");
         assertEq(got.maxDepth, 32, "depth");
         assertEq(got.minStake, 5 ether, "min stake");
     }
 
-    function test_setLimits_doesNotAffectExistingChains() public {
-        registry.setLimits(IValidiumRegistry.Limits(1, 1, 0));
+    function test_limits_doNotAffectExistingChains() public {
+        config.setParam(FAN_OUT_PARAM, 1);
+        config.setParam(DEPTH_PARAM, 1);
+        config.setParam(MIN_STAKE_PARAM, 0);
         assertEq(registry.chain(A).childCount, 2, "children kept");
         assertEq(registry.chain(D).depth, 3, "depth kept");
+        assertEq(registry.chain(D).stake, MIN_STAKE, "stake kept");
+        assertEq(registry.subtreeSize(A), 4, "b(A) kept");
         _submit(D, 5); // existing deep chains still update
+        bytes32 before = _fingerprint();
         vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, ROOT, uint16(1)));
         registry.registerChain(_id(5), ROOT, _op(_id(5)), address(verifier), 0);
-    }
-
-    function test_setLimits_revertsOnZeroFanOut() public {
-        _expectInvalidLimits(0, 8);
-    }
-
-    function test_setLimits_revertsOnFanOutAboveBound() public {
-        _expectInvalidLimits(1025, 8);
-    }
-
-    function test_setLimits_revertsOnZeroDepth() public {
-        _expectInvalidLimits(3, 0);
-    }
-
-    function test_setLimits_revertsOnDepthAboveBound() public {
-        _expectInvalidLimits(3, 33);
-    }
-
-    function _expectInvalidLimits(uint16 fanOut, uint8 depth) internal {
-        bytes32 before = _fingerprint();
-        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryInvalidLimits.selector, fanOut, depth));
-        registry.setLimits(IValidiumRegistry.Limits(fanOut, depth, 0));
+        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryDepthExceeded.selector, uint8(2), uint8(1)));
+        registry.registerChain(_id(5), A, _op(_id(5)), address(verifier), 0);
         assertEq(_fingerprint(), before, "state changed");
+        _assertUnknown(_id(5));
     }
 
-    function test_setLimits_revertsWithoutAdminRole() public {
-        bytes32 role = registry.DEFAULT_ADMIN_ROLE();
+    function test_registerChain_followsRaisedMinStake() public {
+        config.setParam(MIN_STAKE_PARAM, 2 ether);
         bytes32 before = _fingerprint();
-        vm.prank(STRANGER);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, role)
+            abi.encodeWithSelector(IValidiumRegistry.RegistryInsufficientStake.selector, uint256(1 ether), 2 ether)
         );
-        registry.setLimits(IValidiumRegistry.Limits(3, 8, 0));
+        registry.registerChain{value: MIN_STAKE}(_id(5), A, _op(_id(5)), address(verifier), 0);
         assertEq(_fingerprint(), before, "state changed");
+        _assertUnknown(_id(5));
+        registry.registerChain{value: 2 ether}(_id(5), A, _op(_id(5)), address(verifier), 0);
+        assertEq(registry.chain(_id(5)).stake, 2 ether, "new stake");
+        assertEq(registry.chain(B).stake, MIN_STAKE, "existing stake kept");
     }
 
-    function testFuzz_setLimits_randomValues(uint16 fanOut, uint8 depth, uint96 minStake) public {
-        bool valid = fanOut >= 1 && fanOut <= 1024 && depth >= 1 && depth <= 32;
-        IValidiumRegistry.Limits memory lim = IValidiumRegistry.Limits(fanOut, depth, minStake);
-        if (!valid) {
-            bytes32 before = _fingerprint();
-            vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryInvalidLimits.selector, fanOut, depth));
-            registry.setLimits(lim);
-            assertEq(_fingerprint(), before, "state changed");
-            return;
-        }
-        registry.setLimits(lim);
-        IValidiumRegistry.Limits memory got = registry.limits();
-        assertEq(got.maxFanOut, fanOut, "fan-out");
-        assertEq(got.maxDepth, depth, "depth");
-        assertEq(got.minStake, minStake, "min stake");
+    function test_registerChain_followsLoweredMinStake() public {
+        config.setParam(MIN_STAKE_PARAM, 0);
+        registry.registerChain(_id(5), A, _op(_id(5)), address(verifier), 0);
+        assertEq(registry.chain(_id(5)).stake, 0, "no stake");
+        assertEq(address(registry).balance, 4 * uint256(MIN_STAKE), "balance");
     }
 
-    function testFuzz_setLimits_rejectsRandomCaller(address caller) public {
-        vm.assume(caller != address(this));
-        bytes32 role = registry.DEFAULT_ADMIN_ROLE();
+    function test_registerChain_followsRaisedFanOut() public {
+        _register(_id(5), A); // A now has B, C, 5: full at fan-out 3
+        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, A, FAN_OUT));
+        registry.registerChain{value: MIN_STAKE}(_id(6), A, _op(_id(6)), address(verifier), 0);
+        config.setParam(FAN_OUT_PARAM, FAN_OUT + 1);
+        _register(_id(6), A);
+        assertEq(registry.chain(A).childCount, 4, "children(A)");
+        assertEq(registry.subtreeSize(A), 6, "b(A)");
+        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, A, FAN_OUT + 1));
+        registry.registerChain{value: MIN_STAKE}(_id(7), A, _op(_id(7)), address(verifier), 0);
+    }
+
+    function test_registerChain_followsLoweredDepth() public {
+        config.setParam(DEPTH_PARAM, 3); // D is at depth 3
         bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryDepthExceeded.selector, uint8(4), uint8(3)));
+        registry.registerChain{value: MIN_STAKE}(_id(5), D, _op(_id(5)), address(verifier), 0);
+        assertEq(_fingerprint(), before, "state changed");
+        _register(_id(5), B); // depth 3: still allowed
+        assertEq(registry.chain(_id(5)).depth, 3, "depth");
+        config.setParam(DEPTH_PARAM, 4);
+        _register(_id(6), D);
+        assertEq(registry.chain(_id(6)).depth, 4, "raised depth");
+    }
+
+    function test_setParam_limitsRevertWithoutConfigAdmin() public {
+        // The registry's own admin role does not reach the config: only the config's governance sets limits.
+        registry.grantRole(registry.DEFAULT_ADMIN_ROLE(), STRANGER);
+        bytes32 role = config.DEFAULT_ADMIN_ROLE();
+        bytes32 before = _fingerprint();
+        bytes32 configBefore = _configFingerprint();
+        uint256[3] memory ps = [FAN_OUT_PARAM, DEPTH_PARAM, MIN_STAKE_PARAM];
+        for (uint256 i; i < 3; ++i) {
+            vm.prank(STRANGER);
+            vm.expectRevert(
+                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, STRANGER, role)
+            );
+            config.setParam(ps[i], 2);
+        }
+        assertEq(_fingerprint(), before, "state changed");
+        assertEq(_configFingerprint(), configBefore, "config changed");
+    }
+
+    /// @dev Sets `p` to `value` if it is within [min, max] (the hard bounds of docs/GOVERNANCE.md §4);
+    ///      otherwise expects ConfigParamOutOfBounds and checks that neither the registry nor the config changed.
+    function _setOrExpectOutOfBounds(
+        IClusterConfig.Param p,
+        uint256 value,
+        uint256 min,
+        uint256 max
+    ) internal returns (bool accepted) {
+        if (value >= min && value <= max) {
+            config.setParam(uint256(p), value);
+            assertEq(config.param(uint256(p)), value, "param");
+            return true;
+        }
+        bytes32 before = _fingerprint();
+        bytes32 configBefore = _configFingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IClusterConfig.ConfigParamOutOfBounds.selector, p, value, min, max));
+        config.setParam(uint256(p), value);
+        assertEq(_fingerprint(), before, "state changed");
+        assertEq(_configFingerprint(), configBefore, "config changed");
+        return false;
+    }
+
+    /// @dev Random limits: in-bounds values are taken and the registry's next registrations follow them
+    ///      (stake, then depth under D, then fan-out of the settlement chain, which has one child);
+    ///      out-of-bounds values revert and change nothing.
+    function testFuzz_setParam_randomLimits(
+        uint256 rawFanOut,
+        uint256 rawDepth,
+        uint96 stake,
+        bool stakeOverflows
+    ) public {
+        // Ranges a little wider than the bounds on both sides, so both outcomes are frequent.
+        uint256 fanOut = bound(rawFanOut, 0, 1100);
+        uint256 depth = bound(rawDepth, 0, 40);
+        uint256 minStake = stakeOverflows ? uint256(type(uint96).max) + 1 + stake : stake;
+        IValidiumRegistry.Limits memory old = registry.limits();
+        bool fanOutSet = _setOrExpectOutOfBounds(IClusterConfig.Param.MaxFanOut, fanOut, 1, 1024);
+        bool depthSet = _setOrExpectOutOfBounds(IClusterConfig.Param.MaxDepth, depth, 1, 32);
+        bool stakeSet = _setOrExpectOutOfBounds(IClusterConfig.Param.MinStake, minStake, 0, type(uint96).max);
+        IValidiumRegistry.Limits memory got = registry.limits();
+        assertEq(got.maxFanOut, fanOutSet ? fanOut : old.maxFanOut, "fan-out");
+        assertEq(got.maxDepth, depthSet ? depth : old.maxDepth, "depth");
+        assertEq(got.minStake, stakeSet ? minStake : old.minStake, "min stake");
+
+        ChainId e = _id(5);
+        if (got.minStake != 0) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IValidiumRegistry.RegistryInsufficientStake.selector,
+                    uint256(got.minStake) - 1,
+                    uint256(got.minStake)
+                )
+            );
+            registry.registerChain{value: got.minStake - 1}(e, D, _op(e), address(verifier), 0);
+        }
+        if (got.maxDepth < 4) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IValidiumRegistry.RegistryDepthExceeded.selector, uint8(4), got.maxDepth)
+            );
+            registry.registerChain{value: got.minStake}(e, D, _op(e), address(verifier), 0);
+            _assertUnknown(e);
+        } else {
+            registry.registerChain{value: got.minStake}(e, D, _op(e), address(verifier), 0);
+            assertEq(registry.chain(e).depth, 4, "depth(5)");
+            assertEq(registry.chain(e).stake, got.minStake, "stake(5)");
+        }
+        ChainId f = _id(6);
+        if (got.maxFanOut < 2) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, ROOT, got.maxFanOut)
+            );
+            registry.registerChain{value: got.minStake}(f, ROOT, _op(f), address(verifier), 0);
+            _assertUnknown(f);
+        } else {
+            registry.registerChain{value: got.minStake}(f, ROOT, _op(f), address(verifier), 0);
+            assertEq(registry.chain(f).depth, 1, "depth(6)");
+        }
+    }
+
+    function testFuzz_setParam_rejectsRandomCaller(address caller, uint256 value) public {
+        vm.assume(caller != address(this));
+        bytes32 role = config.DEFAULT_ADMIN_ROLE();
+        uint256[3] memory ps = [FAN_OUT_PARAM, DEPTH_PARAM, MIN_STAKE_PARAM];
+        uint256 p = ps[value % 3];
+        bytes32 before = _fingerprint();
+        bytes32 configBefore = _configFingerprint();
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role));
-        registry.setLimits(IValidiumRegistry.Limits(3, 8, 0));
+        config.setParam(p, bound(value, 1, 32));
         assertEq(_fingerprint(), before, "state changed");
+        assertEq(_configFingerprint(), configBefore, "config changed");
     }
 
     /*//////////////////////////////////////////////////////////////

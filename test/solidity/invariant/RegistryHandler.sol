@@ -6,6 +6,7 @@ import {ValidiumRegistry} from "../../../contracts/registry/ValidiumRegistry.sol
 import {ChainId} from "../../../contracts/types/ChainId.sol";
 import {UpdatePublicData} from "../../../contracts/types/UpdatePublicData.sol";
 
+import {ConfigDefaults} from "../utils/ConfigDefaults.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 
 /// @title RegistryHandler
@@ -74,14 +75,11 @@ contract RegistryHandler {
     uint256 public rejected;
     uint256 public finalizations;
 
-    /// @notice Deploys the registry (this contract is its admin, registrar and status manager) with
-    ///         limits (MAX_FAN_OUT, MAX_DEPTH, 0), and seeds a small tree, 1 ── 2 ── 3 and 1 ── 4, so that
-    ///         every run starts with chains to update.
+    /// @notice Deploys the registry (this contract is its admin, registrar and status manager) with a cluster
+    ///         configuration (this contract its governance and guardian) of limits (MAX_FAN_OUT, MAX_DEPTH, 0),
+    ///         and seeds a small tree, 1 ── 2 ── 3 and 1 ── 4, so that every run starts with chains to update.
     constructor(address verifier_) {
-        registry = new ValidiumRegistry(
-            address(this),
-            IValidiumRegistry.Limits({maxFanOut: MAX_FAN_OUT, maxDepth: MAX_DEPTH, minStake: 0})
-        );
+        registry = new ValidiumRegistry(address(this), ConfigDefaults.deploy(address(this), MAX_FAN_OUT, MAX_DEPTH, 0));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.grantRole(registry.STATUS_ROLE(), address(this));
         verifier = verifier_;

@@ -1,32 +1,41 @@
 /**
- * ClusterKit demo: deploys the suite through its Ignition modules on the in-process network, builds the
- * worked example tree of docs/PROTOCOL.md §5, runs its updates, and prints after every block every
- * commitment with its acceptance pair (a, b), and whether it is pending, final or pruned.
+ * ClusterKit demo on the in-process network, through the Ignition modules. The worked example deploys the
+ * development registry (the `Registry` module with the `ClusterConfig` parameters of
+ * ignition/parameters/hardhat.json: the deployer holds the registrar role, whereas the governed `Cluster`
+ * module hands every role to the timelock), builds the worked example tree of docs/PROTOCOL.md §5, runs its
+ * updates, and prints after every block every commitment with its acceptance pair (a, b), and whether it is
+ * pending, final or pruned. The latency and reference-validium scenarios follow.
  *
  * Run: npm run demo
  */
 import { network } from "hardhat";
 
+import { runGovernanceScenario } from "./demo-governance.ts";
 import { runLatencyScenario } from "./demo-latency.ts";
 import { runValidiumScenario } from "./demo-validium.ts";
 
-import ClusterModule from "../ignition/modules/Cluster.ts";
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
+import RegistryModule from "../ignition/modules/Registry.ts";
 import { loadIgnitionParameters } from "../src/sdk/ignition-params.ts";
 import { type CommitmentRow, demoRoot, readCommitments, updateData } from "../src/sdk/registry.ts";
 import type { ValidiumRegistry } from "../typechain-types/index.ts";
 
 const { ethers, ignition, networkHelpers } = await network.getOrCreate();
 
-const parameters = loadIgnitionParameters("ignition/parameters/hardhat.json");
-const { registry: deployed } = await ignition.deploy(ClusterModule, { parameters });
+const PARAMETERS_FILE = "ignition/parameters/hardhat.json";
+const clusterConfigParameters = loadIgnitionParameters(PARAMETERS_FILE).ClusterConfig;
+if (clusterConfigParameters === undefined) throw new Error(`${PARAMETERS_FILE} has no "ClusterConfig" parameters`);
+const { registry: deployed, clusterConfig } = await ignition.deploy(RegistryModule, {
+  parameters: { ClusterConfig: clusterConfigParameters },
+});
 const { developmentVerifier } = await ignition.deploy(DevelopmentVerifierModule);
 const registry = deployed as unknown as ValidiumRegistry;
 const verifier = await developmentVerifier.getAddress();
 const signers = await ethers.getSigners();
 
 console.log("ClusterKit demo: the (a, b) acceptance rule on the worked example tree");
-console.log(`  ValidiumRegistry   ${await registry.getAddress()}`);
+console.log(`  ValidiumRegistry   ${await registry.getAddress()} (development deployment: the deployer registers)`);
+console.log(`  ClusterConfig      ${await clusterConfig.getAddress()} (limits; parameters from ${PARAMETERS_FILE})`);
 console.log(`  DevelopmentVerifier ${verifier} (accepts every proof; local networks only)`);
 const lim = await registry.limits();
 console.log(`  limits: max fan-out ${lim.maxFanOut}, max depth ${lim.maxDepth}, min stake ${lim.minStake} wei\n`);
@@ -118,3 +127,5 @@ console.log(
 
 await runLatencyScenario(ethers, ignition, networkHelpers);
 await runValidiumScenario(ethers, ignition);
+// governance scenario: added by scripts/demo-governance.ts
+await runGovernanceScenario(ethers, ignition, networkHelpers);

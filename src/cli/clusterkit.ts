@@ -25,15 +25,62 @@
  *   node-run    --chain ID --data-dir DIR [--instance NAME]   sync the queue, prove and settle batches
  *               (the sender is the chain's operator)
  *
+ * Governance (--governor ADDRESS or $CLUSTERKIT_GOVERNOR; --registry ADDRESS or $CLUSTERKIT_REGISTRY defaults
+ * to the governor's registry, --config ADDRESS or $CLUSTERKIT_CONFIG to the registry's configuration):
+ *   apply       --chain ID --stake WEI                   an applicant deposits its admission stake
+ *   propose admit    --chain ID [--parent ID] --governance ADDR --operator ADDR --verifier ADDR
+ *                    [--escape-verifier ADDR] [--code-hash H] [--config-hash H] [--genesis ROOT]
+ *                    [--stake WEI]   (extra stake paid by the timelock, default 0; the deposit is added)
+ *   propose eject    --chain ID
+ *   propose approve-upgrade --chain ID [--change-hash H]  (default: the chain's pending change)
+ *   propose set-param --param NAME --value N             (NAME: forced-deadline ... delta, see `params`)
+ *   propose set-guardian --guardian ADDR
+ *                    every proposal takes [--description TEXT]; the signer must hold a seat
+ *   vote        --proposal ID --support for|against|abstain [--reason TEXT]
+ *   queue       --proposal ID [--from-block N]           after the vote succeeded
+ *   execute     --proposal ID [--from-block N]           after the timelock delay
+ *   status      --proposal ID [--from-block N]           state, votes, quorum, timings, decoded actions
+ *   announce-upgrade --chain ID [--operator ADDR] [--verifier ADDR] [--escape-verifier ADDR]
+ *               [--code-hash H] [--config-hash H]        the member's governance; other fields unchanged
+ *   activate-upgrade --chain ID                          anyone, after the approval and the upgrade delay
+ *   pause, unpause                                       the guardian (unpause: or governance)
+ *   params                                               cluster parameters with bounds, guardian, pause
+ *   members                                              chains with status, seat holder and votes
+ *
  * Defaults: --rpc $CLUSTERKIT_RPC or http://127.0.0.1:8545; --key $CLUSTERKIT_KEY (without a key, the
  * node's first unlocked account sends transactions).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-import { Contract, Interface, JsonRpcProvider, Wallet, isHexString, type Signer } from "ethers";
+import { Contract, Interface, JsonRpcProvider, Wallet, isAddress, type Signer } from "ethers";
 
-import type { LatencyOracle, LeaderSchedule, RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
+import type {
+  ClusterConfig,
+  ClusterGovernor,
+  ClusterSeats,
+  LatencyOracle,
+  LeaderSchedule,
+  RequestQueue,
+  ValidiumRegistry,
+} from "../../typechain-types/index.ts";
+import {
+  activateUpgrade,
+  announceUpgrade,
+  apply,
+  execute,
+  formatRevert,
+  members,
+  params,
+  pause,
+  propose,
+  queue,
+  revertData,
+  status,
+  unpause,
+  vote,
+  type GovernanceContracts,
+} from "./governance-commands.ts";
 import { report, scheduleFromChain, scheduleFromFile } from "./latency-commands.ts";
 import { CliError, register, setStatus, show, update } from "./registry-commands.ts";
 import { deposit, genesis, nodeRun, signOp } from "./validium-commands.ts";
@@ -52,28 +99,97 @@ const ABIS = {
   schedule: abi("latency/LeaderSchedule.sol/LeaderSchedule.json"),
   queue: abi("settlement/RequestQueue.sol/RequestQueue.json"),
   adapter: abi("verifiers/Groth16UpdateVerifier.sol/Groth16UpdateVerifier.json"),
+  governor: abi("governance/ClusterGovernor.sol/ClusterGovernor.json"),
+  config: abi("governance/ClusterConfig.sol/ClusterConfig.json"),
+  seats: abi("governance/ClusterSeats.sol/ClusterSeats.json"),
+  timelock: abi("governance/ClusterTimelock.sol/ClusterTimelock.json"),
 };
 const ALL_ERRORS = new Interface([
   ...new Set(Object.values(ABIS).flatMap((a) => (a as Array<{ type: string }>).filter((f) => f.type === "error"))),
 ] as never);
 
-/** `Name(arg, ...)` for a ClusterKit custom error in revert data, or undefined. */
-function decodeRevert(data: unknown): string | undefined {
-  if (typeof data !== "string" || !isHexString(data) || data.length < 10) return undefined;
-  const parsed = ALL_ERRORS.parseError(data);
-  return parsed ? `${parsed.name}(${parsed.args.join(", ")})` : undefined;
+/** `Name(arg, ...)` for a ClusterKit custom error in an error's revert data, or undefined. */
+function decodeRevert(err: unknown): string | undefined {
+  return formatRevert(revertData(err), ALL_ERRORS)?.[1];
 }
 
 const REGISTRY_COMMANDS = { register, update, "set-status": setStatus, show } as const;
 const VALIDIUM_COMMANDS = new Set(["genesis", "deposit", "transfer", "withdraw", "node-run"]);
-const COMMANDS = new Set([...Object.keys(REGISTRY_COMMANDS), ...VALIDIUM_COMMANDS, "schedule", "report"]);
+const GOVERNANCE_COMMANDS = {
+  apply,
+  propose: (c: GovernanceContracts, o: Record<string, string | undefined>, kind?: string) => propose(c, kind, o),
+  vote,
+  queue,
+  execute,
+  status,
+  "announce-upgrade": announceUpgrade,
+  "activate-upgrade": activateUpgrade,
+  pause,
+  unpause,
+  params,
+  members,
+} as const;
+const COMMANDS = new Set([
+  ...Object.keys(REGISTRY_COMMANDS),
+  ...VALIDIUM_COMMANDS,
+  "schedule",
+  "report",
+  ...Object.keys(GOVERNANCE_COMMANDS),
+]);
 
 const STRING_OPTIONS = [
   ["rpc", "key", "registry", "oracle", "schedule", "chain", "parent", "operator", "verifier", "genesis", "stake"],
   ["new-root", "prev-root", "ack", "l2-block", "proof", "status", "matrix", "epochs", "min-share-a", "max-share-a"],
   ["min-share-b", "max-share-b", "max-run", "window", "key-file", "peer-network", "rtts"],
   ["queue", "instance", "slot", "key-hash", "seed", "eth", "refund", "data-dir", "from", "to", "amount", "recipient"],
+  ["governor", "config", "governance", "escape-verifier", "code-hash", "config-hash", "description", "param"],
+  ["value", "guardian", "proposal", "support", "reason", "from-block", "change-hash"],
 ].flat();
+
+/**
+ * The governance contracts named by the options (or environment), completed from the chain: the
+ * registry from the governor's seats, the configuration and the seats from the registry.
+ */
+async function governanceContracts(s: (k: string) => string | undefined, signer: Signer): Promise<GovernanceContracts> {
+  const address = (name: string, env: string) => {
+    const a = s(name) ?? process.env[env];
+    if (a !== undefined && !isAddress(a)) throw new CliError(`--${name} (or ${env}) must be an address, got "${a}"`);
+    return a;
+  };
+  const c: GovernanceContracts = { errors: ALL_ERRORS };
+  const read = async <T>(what: string, from: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw new CliError(`could not read the ${what} from the ${from}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  };
+  const governor = address("governor", "CLUSTERKIT_GOVERNOR");
+  if (governor !== undefined) {
+    c.governor = new Contract(governor, ABIS.governor as never, signer) as unknown as ClusterGovernor;
+  }
+  let registry = address("registry", "CLUSTERKIT_REGISTRY");
+  if (registry === undefined && c.governor !== undefined) {
+    const g = c.governor;
+    registry = await read("registry", `governor at ${governor}`, async () => {
+      const seats = new Contract(await g.token(), ABIS.seats as never, signer) as unknown as ClusterSeats;
+      return seats.registry();
+    });
+  }
+  if (registry !== undefined) {
+    const r = new Contract(registry, ABIS.registry as never, signer) as unknown as ValidiumRegistry;
+    c.registry = r;
+    const seats = await read("seats", `registry at ${registry}`, () => r.seats());
+    c.seats = new Contract(seats, ABIS.seats as never, signer) as unknown as ClusterSeats;
+  }
+  let config = address("config", "CLUSTERKIT_CONFIG");
+  if (config === undefined && c.registry !== undefined) {
+    const r = c.registry;
+    config = await read("cluster configuration", `registry at ${registry}`, () => r.clusterConfig());
+  }
+  if (config !== undefined) c.config = new Contract(config, ABIS.config as never, signer) as unknown as ClusterConfig;
+  return c;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -114,7 +230,14 @@ async function main(argv: string[]): Promise<number> {
     return address;
   };
   let lines: string[];
-  if (command === "deposit" || command === "node-run") {
+  if (Object.hasOwn(GOVERNANCE_COMMANDS, command)) {
+    const run = GOVERNANCE_COMMANDS[command as keyof typeof GOVERNANCE_COMMANDS] as (
+      c: GovernanceContracts,
+      o: Record<string, string | undefined>,
+      kind?: string,
+    ) => Promise<string[]>;
+    lines = await run(await governanceContracts(s, signer), so, positionals[1]);
+  } else if (command === "deposit" || command === "node-run") {
     const queue = new Contract(at("queue", "CLUSTERKIT_QUEUE"), ABIS.queue as never, signer) as unknown as RequestQueue;
     if (command === "deposit") {
       lines = await deposit(queue, await signer.getAddress(), so);
@@ -147,7 +270,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = err as { data?: unknown; shortMessage?: string; message?: string };
-    const detail = decodeRevert(e.data) ?? e.shortMessage ?? e.message;
+    const detail = decodeRevert(err) ?? e.shortMessage ?? e.message;
     console.error(`clusterkit: ${detail}`);
     process.exit(err instanceof CliError ? 2 : 1);
   },

@@ -13,7 +13,7 @@ include "slot.circom";
  * Constrains:
  *   prevRoot       = H_4(oldAccountsRoot, oldL2Block, oldQueuePosition, oldQueueHash);
  *   the K slots (LedgerSlot) executed in order from (oldAccountsRoot, oldQueueHash) give
- *                    (newAccountsRoot, queueHash); newQueuePosition = oldQueuePosition + #deposits;
+ *                    (newAccountsRoot, queueHash); newQueuePosition = oldQueuePosition + #queue items (op type 1);
  *   newRoot        = H_4(newAccountsRoot, oldL2Block + 1, newQueuePosition, queueHash);
  *   withdrawalRoot = the H_2 Merkle root of the slots' entries E_0 … E_{K-1} (§6);
  *   meta           = chainId + (oldL2Block + 1)·2^64 + newQueuePosition·2^128, each part < 2^64.
@@ -69,7 +69,7 @@ template LedgerBatch(K, D) {
     // ---- the slots, in order -------------------------------------------------------------------------
     component slot[K];
     component entries = ListRoot(K);
-    var deposits = 0;
+    var consumed = 0;
     for (var k = 0; k < K; k++) {
         slot[k] = LedgerSlot(D);
         slot[k].chainId <== chainId;
@@ -100,7 +100,7 @@ template LedgerBatch(K, D) {
         slot[k].leafB <== leafB[k];
         slot[k].siblingsB <== siblingsB[k];
         entries.leaves[k] <== slot[k].entry;
-        deposits += slot[k].isDeposit;
+        consumed += slot[k].isQueueItem;
     }
 
     // ---- the state after -----------------------------------------------------------------------------
@@ -108,7 +108,7 @@ template LedgerBatch(K, D) {
     entries.root === withdrawalRoot;
 
     signal newL2Block <== oldL2Block + 1;
-    signal newQueuePosition <== oldQueuePosition + deposits;
+    signal newQueuePosition <== oldQueuePosition + consumed;
 
     component newHash = Poseidon(4);
     newHash.inputs[0] <== slot[K - 1].rootOut;

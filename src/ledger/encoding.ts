@@ -3,7 +3,16 @@
  * entries and their Merkle root (§6), the state root (§3) and the packed `meta` public signal (§7).
  */
 import type { LedgerCrypto } from "./crypto.ts";
-import { FIELD_R, OpType, QueueKind, type DepositItem, type QueueItem, type StateHeader } from "./types.ts";
+import {
+  FIELD_R,
+  OpType,
+  QueueKind,
+  type DepositItem,
+  type ForcedMessageItem,
+  type ForcedWithdrawalItem,
+  type QueueItem,
+  type StateHeader,
+} from "./types.ts";
 
 /** 2^8: bound of a queue item's kind. */
 export const TWO_8 = 1n << 8n;
@@ -92,6 +101,64 @@ export function decodeDepositItem(item: QueueItem): DepositItem {
   if (item.w1 === 0n) throw new LedgerEncodingError("keyHash of a deposit must be non-zero");
   checkRange("refund", item.w2, TWO_160);
   return { tokenId, accountIndex, amount, keyHash: item.w1, refund: item.w2 };
+}
+
+/**
+ * The queue item of a forced withdrawal (kind 2), as the settlement queue encodes it: `w0` packs
+ * `(2, tokenId, accountIndex = the slot, amount)`, `w1 = keyHash` of the owner's key (non-zero, < r; the
+ * contract verified the owner's signature), `w2 = recipient` (an L1 address, < 2^160).
+ */
+export function forcedWithdrawalItem({
+  tokenId,
+  accountIndex,
+  amount,
+  keyHash,
+  recipient,
+}: ForcedWithdrawalItem): QueueItem {
+  const w0 = packW0({ kind: BigInt(QueueKind.ForcedWithdrawal), tokenId, accountIndex, amount });
+  checkRange("keyHash", keyHash, FIELD_R);
+  if (keyHash === 0n) throw new LedgerEncodingError("keyHash of a forced withdrawal must be non-zero");
+  checkRange("recipient", recipient, TWO_160);
+  return { w0, w1: keyHash, w2: recipient };
+}
+
+/**
+ * Decodes a forced withdrawal item (kind 2) and checks it is well formed (§4).
+ * @throws LedgerEncodingError when the kind is not 2 or a word is out of range.
+ */
+export function decodeForcedWithdrawalItem(item: QueueItem): ForcedWithdrawalItem {
+  const { kind, tokenId, accountIndex, amount } = unpackW0(item.w0);
+  if (kind !== BigInt(QueueKind.ForcedWithdrawal)) {
+    throw new LedgerEncodingError(`queue item kind ${kind} is not a forced withdrawal`);
+  }
+  checkRange("keyHash", item.w1, FIELD_R);
+  if (item.w1 === 0n) throw new LedgerEncodingError("keyHash of a forced withdrawal must be non-zero");
+  checkRange("recipient", item.w2, TWO_160);
+  return { tokenId, accountIndex, amount, keyHash: item.w1, recipient: item.w2 };
+}
+
+/**
+ * The queue item of a forced message (kind 3): `w0 = 3` (the other `w0` fields 0), `w1 = payloadHash`
+ * (a field element, < r), `w2 = sender` (an L1 address, < 2^160).
+ */
+export function forcedMessageItem({ payloadHash, sender }: ForcedMessageItem): QueueItem {
+  checkRange("payloadHash", payloadHash, FIELD_R);
+  checkRange("sender", sender, TWO_160);
+  return { w0: BigInt(QueueKind.ForcedMessage), w1: payloadHash, w2: sender };
+}
+
+/**
+ * Decodes a forced message item (kind 3) and checks it is well formed (§4).
+ * @throws LedgerEncodingError when `w0 ≠ 3` or a word is out of range.
+ */
+export function decodeForcedMessageItem(item: QueueItem): ForcedMessageItem {
+  checkRange("w0", item.w0, TWO_200);
+  if (item.w0 !== BigInt(QueueKind.ForcedMessage)) {
+    throw new LedgerEncodingError(`queue item w0 = ${item.w0} is not a forced message (w0 = 3)`);
+  }
+  checkRange("payloadHash", item.w1, FIELD_R);
+  checkRange("sender", item.w2, TWO_160);
+  return { payloadHash: item.w1, sender: item.w2 };
 }
 
 /** One step of the queue's rolling hash: `H_4(h, w0, w1, w2)` (§4). */

@@ -28,11 +28,11 @@ import {
   OpType,
   QueueKind,
   type BatchTrace,
-  type DepositOp,
   type Leaf,
   type LeafUpdate,
   type Op,
   type PublicSignals,
+  type QueueItemOp,
   type SlotTrace,
   type StateHeader,
   type TransferOp,
@@ -43,9 +43,9 @@ import {
  * Why a batch (or a snapshot) was rejected:
  *  - `TooManyOps`: more operations than the batch has slots (K);
  *  - `BadOp`: not an operation of types.ts (unknown type, missing or mistyped field);
- *  - `QueueKindUnsupported`: a queue item whose kind is not 1 (deposit) — it blocks the chain (§4);
- *  - `BadQueueItem`: a queue item that the settlement queue cannot hold (§4: `w0 ≥ 2^200`, `w1` zero or
- *    not below r, `w2 ≥ 2^160`);
+ *  - `QueueKindUnsupported`: a queue item whose kind is not 1, 2 or 3 — the queue never holds one (§4);
+ *  - `BadQueueItem`: a queue item that the settlement queue cannot hold (§4: `w0 ≥ 2^200`, `w1` not below r
+ *    or, for a deposit, zero, `w2 ≥ 2^160`);
  *  - `IndexRange`: a `from`/`to` slot outside [0, 2^D);
  *  - `AmountRange`: an amount outside [0, 2^128);
  *  - `RecipientRange`: a withdrawal recipient outside [0, 2^160);
@@ -132,6 +132,9 @@ interface Cursor {
   position: bigint;
   hash: bigint;
 }
+
+/** The queue-item fields of a SlotTrace for a slot that consumes none. */
+const NO_QUEUE_ITEM = { credited: false, queueKind: null, forcedExecuted: false } as const;
 
 function isUint(x: unknown, bound: bigint): x is bigint {
   return typeof x === "bigint" && x >= 0n && x < bound;
@@ -228,8 +231,9 @@ export class Ledger {
   /**
    * Executes one batch: `ops` (at most K) followed by no-ops up to K slots (§5). Returns the trace of every
    * slot and the public data. Throws a `LedgerError` for an invalid transfer or withdrawal, a queue item
-   * of kind ≠ 1 or a malformed op, and then leaves the ledger unchanged. Deposits never fail: they are
-   * credited or refunded.
+   * of kind ∉ {1, 2, 3} or a malformed op, and then leaves the ledger unchanged. Queue items never fail:
+   * deposits are credited or refunded, forced withdrawals executed or consumed as no-ops, forced messages
+   * consumed.
    */
   executeBatch(ops: readonly Op[]): BatchTrace {
     if (!Array.isArray(ops)) throw new LedgerError("BadOp", "ops must be an array");
@@ -285,10 +289,10 @@ export class Ledger {
     switch (op.type) {
       case OpType.Noop: {
         const a = this.unchanged(0);
-        return { op, a, b: this.unchanged(0), credited: false, withdrawal: null, entryHash: 0n };
+        return { op, a, b: this.unchanged(0), ...NO_QUEUE_ITEM, withdrawal: null, entryHash: 0n };
       }
-      case OpType.Deposit:
-        return this.deposit(op, k, journal, cursor);
+      case OpType.QueueItem:
+        return this.queueItem(op, k, journal, cursor);
       case OpType.Transfer:
         return this.transfer(op, k, journal);
       case OpType.Withdraw:
@@ -313,41 +317,80 @@ export class Ledger {
     return { index: i, before, after: copyLeaf(after), siblings };
   }
 
-  private deposit(op: DepositOp, k: number, journal: Array<{ index: number; leaf: Leaf }>, cursor: Cursor): SlotTrace {
-    const item = op.item as Partial<DepositOp["item"]> | undefined;
-    if (typeof item !== "object" || item === null) throw new LedgerError("BadOp", "a deposit needs a queue item", k);
+  /** Op type 1: consumes the next queue item and dispatches on its kind (§4, §5). */
+  private queueItem(
+    op: QueueItemOp,
+    k: number,
+    journal: Array<{ index: number; leaf: Leaf }>,
+    cursor: Cursor,
+  ): SlotTrace {
+    const item = op.item as Partial<QueueItemOp["item"]> | undefined;
+    if (typeof item !== "object" || item === null) throw new LedgerError("BadOp", "op type 1 needs a queue item", k);
     const { w0, w1, w2 } = item;
     if (!isUint(w0, TWO_200)) throw new LedgerError("BadQueueItem", `w0 = ${String(w0)} is not below 2^200`, k);
-    const kind = w0 & (TWO_8 - 1n);
-    if (kind !== BigInt(QueueKind.Deposit)) {
-      throw new LedgerError("QueueKindUnsupported", `queue item kind ${kind} is not supported (only deposits)`, k);
+    const kind = Number(w0 & (TWO_8 - 1n));
+    if (kind !== QueueKind.Deposit && kind !== QueueKind.ForcedWithdrawal && kind !== QueueKind.ForcedMessage) {
+      throw new LedgerError("QueueKindUnsupported", `queue item kind ${kind} is not 1, 2 or 3`, k);
     }
-    if (!isUint(w1, FIELD_R) || w1 === 0n) {
-      throw new LedgerError("BadQueueItem", `deposit keyHash w1 = ${String(w1)} must be in (0, r)`, k);
+    if (!isUint(w1, FIELD_R) || (kind === QueueKind.Deposit && w1 === 0n)) {
+      throw new LedgerError(
+        "BadQueueItem",
+        `w1 = ${String(w1)} must be ${kind === QueueKind.Deposit ? "in (0, r)" : "below r"}`,
+        k,
+      );
     }
     if (!isUint(w2, TWO_160)) {
-      throw new LedgerError("BadQueueItem", `deposit refund address w2 = ${String(w2)} must be below 2^160`, k);
+      throw new LedgerError("BadQueueItem", `w2 = ${String(w2)} must be an L1 address (below 2^160)`, k);
     }
     const tokenId = (w0 >> W0_TOKEN_SHIFT) & (TWO_32 - 1n);
     const accountIndex = (w0 >> W0_INDEX_SHIFT) & (TWO_32 - 1n);
     const amount = w0 >> W0_AMOUNT_SHIFT;
-    const keyHash = w1;
-
     const index = Number(accountIndex % BigInt(this.tree.size));
     const current = this.tree.leaf(index);
+    const inRange = accountIndex < BigInt(this.tree.size);
+    cursor.hash = queueStep(this.crypto, cursor.hash, { w0, w1, w2 });
+    cursor.position += 1n;
+    // Update b (unused by queue items) is read after update a, as the circuit reads it.
+    const b = (): LeafUpdate => this.unchanged(0);
+
+    if (kind === QueueKind.ForcedMessage) {
+      // Forced message: consumed, no state change (routed by the bridge later).
+      const a = this.unchanged(index);
+      return { op, a, b: b(), credited: false, queueKind: 3, forcedExecuted: false, withdrawal: null, entryHash: 0n };
+    }
+    if (kind === QueueKind.ForcedWithdrawal) {
+      // Forced withdrawal (w1 = the owner's key hash, w2 = the L1 recipient): executed iff the slot exists,
+      // is owned by w1 and holds tokenId, and 0 < amount ≤ balance; otherwise a no-op.
+      const executed =
+        inRange &&
+        current.keyHash !== 0n &&
+        current.keyHash === w1 &&
+        current.tokenId === tokenId &&
+        amount > 0n &&
+        amount <= current.balance;
+      if (!executed) {
+        const a = this.unchanged(index);
+        return { op, a, b: b(), credited: false, queueKind: 2, forcedExecuted: false, withdrawal: null, entryHash: 0n };
+      }
+      const a = this.update(index, { ...current, balance: current.balance - amount }, journal);
+      const withdrawal = { recipient: w2, tokenId, amount };
+      const entryHash = withdrawalEntryHash(this.crypto, w2, tokenId, amount);
+      return { op, a, b: b(), credited: false, queueKind: 2, forcedExecuted: true, withdrawal, entryHash };
+    }
+
+    // Deposit (w1 = the recipient's key hash, w2 = the refund address): credited or refunded.
+    const keyHash = w1;
     const credited =
-      accountIndex < BigInt(this.tree.size) &&
+      inRange &&
       (current.keyHash === 0n || (current.keyHash === keyHash && current.tokenId === tokenId)) &&
       current.balance + amount < TWO_128;
     const a = credited
       ? this.update(index, { keyHash, tokenId, balance: current.balance + amount, nonce: current.nonce }, journal)
       : this.unchanged(index);
-    const b = this.unchanged(0);
-    cursor.hash = queueStep(this.crypto, cursor.hash, { w0, w1, w2 });
-    cursor.position += 1n;
-    if (credited) return { op, a, b, credited, withdrawal: null, entryHash: 0n };
+    const deposit = { op, a, b: b(), credited, queueKind: 1, forcedExecuted: false } as const;
+    if (credited) return { ...deposit, withdrawal: null, entryHash: 0n };
     const withdrawal = { recipient: w2, tokenId, amount };
-    return { op, a, b, credited, withdrawal, entryHash: withdrawalEntryHash(this.crypto, w2, tokenId, amount) };
+    return { ...deposit, withdrawal, entryHash: withdrawalEntryHash(this.crypto, w2, tokenId, amount) };
   }
 
   /** The checks shared by transfers and withdrawals on the sender (§5); returns the sender's leaf. */
@@ -401,7 +444,7 @@ export class Ledger {
       throw new LedgerError("BalanceOverflow", `slot ${to}'s balance would reach 2^128`, k);
     }
     const b = this.update(to, { ...recipient, balance: recipient.balance + amount }, journal);
-    return { op, a, b, credited: false, withdrawal: null, entryHash: 0n };
+    return { op, a, b, ...NO_QUEUE_ITEM, withdrawal: null, entryHash: 0n };
   }
 
   private withdraw(op: WithdrawOp, k: number, journal: Array<{ index: number; leaf: Leaf }>): SlotTrace {
@@ -416,7 +459,7 @@ export class Ledger {
     const b = this.unchanged(0);
     const withdrawal = { recipient, tokenId: sender.tokenId, amount };
     const entryHash = withdrawalEntryHash(this.crypto, recipient, sender.tokenId, amount);
-    return { op, a, b, credited: false, withdrawal, entryHash };
+    return { op, a, b, ...NO_QUEUE_ITEM, withdrawal, entryHash };
   }
 
   /** An independent copy of this ledger. */

@@ -9,14 +9,15 @@ export const FIELD_R = 218882428718392752222464057452572750885483644004160343436
 
 /**
  * Operation slot types (docs/LEDGER.md §5). A const object rather than an `enum`, so plain Node
- * (type stripping, no transform) can run every file that imports it.
+ * (type stripping, no transform) can run every file that imports it. Type 1 consumes the next queue item
+ * of any kind (`QueueItem`); `Deposit` is its older name, kept as an alias (same value).
  */
-export const OpType = { Noop: 0, Deposit: 1, Transfer: 2, Withdraw: 3 } as const;
+export const OpType = { Noop: 0, QueueItem: 1, Deposit: 1, Transfer: 2, Withdraw: 3 } as const;
 /** One of the {@link OpType} values. */
 export type OpType = (typeof OpType)[keyof typeof OpType];
 
 /** Queue item kinds (docs/LEDGER.md §4). */
-export const QueueKind = { Deposit: 1, ForcedWithdrawal: 2 } as const;
+export const QueueKind = { Deposit: 1, ForcedWithdrawal: 2, ForcedMessage: 3 } as const;
 /** One of the {@link QueueKind} values. */
 export type QueueKind = (typeof QueueKind)[keyof typeof QueueKind];
 
@@ -57,6 +58,24 @@ export interface DepositItem {
   refund: bigint;
 }
 
+/**
+ * Decoded forced withdrawal item (kind 2): the settlement contract verified the owner's signature before
+ * queueing it; `keyHash = H_2(Ax, Ay)` of the owner's key, `recipient` the L1 address (< 2^160).
+ */
+export interface ForcedWithdrawalItem {
+  tokenId: bigint;
+  accountIndex: bigint;
+  amount: bigint;
+  keyHash: bigint;
+  recipient: bigint;
+}
+
+/** Decoded forced message item (kind 3): a payload hash (field element) and its L1 sender (< 2^160). */
+export interface ForcedMessageItem {
+  payloadHash: bigint;
+  sender: bigint;
+}
+
 export interface TransferOp {
   type: typeof OpType.Transfer;
   from: number;
@@ -77,17 +96,21 @@ export interface WithdrawOp {
   sig: Signature;
 }
 
-export interface DepositOp {
-  type: typeof OpType.Deposit;
+/** Op type 1: consumes the next queue item, whatever its kind (deposit, forced withdrawal, forced message). */
+export interface QueueItemOp {
+  type: typeof OpType.QueueItem;
   item: QueueItem;
 }
+
+/** The older name of {@link QueueItemOp}. */
+export type DepositOp = QueueItemOp;
 
 export interface NoopOp {
   type: typeof OpType.Noop;
 }
 
-/** A user operation or deposit as it enters a batch. */
-export type Op = TransferOp | WithdrawOp | DepositOp | NoopOp;
+/** A user operation or queue item as it enters a batch. */
+export type Op = TransferOp | WithdrawOp | QueueItemOp | NoopOp;
 
 /** The ledger's state summary (docs/LEDGER.md §3). */
 export interface StateHeader {
@@ -110,7 +133,8 @@ export interface LeafUpdate {
  * Everything the witness builder needs about one executed slot. Update `a` is applied first and
  * update `b` is read from the tree after `a` (docs/LEDGER.md §5: `to` is read after `from`).
  *  - no-op:    a = b = unchanged leaf 0
- *  - deposit:  a = the deposit's slot (index = accountIndex mod 2^D), b = unchanged leaf 0
+ *  - queue item: a = the item's slot (index = accountIndex mod 2^D; changed by a credited deposit or an
+ *              executed forced withdrawal, else unchanged), b = unchanged leaf 0
  *  - transfer: a = from, b = to
  *  - withdraw: a = from, b = unchanged leaf 0
  */
@@ -120,6 +144,10 @@ export interface SlotTrace {
   b: LeafUpdate;
   /** For deposits: whether the deposit was credited (false: refunded). */
   credited: boolean;
+  /** For queue items: the item's kind (1, 2 or 3); null for other slots. */
+  queueKind: QueueKind | null;
+  /** For forced withdrawals: whether it was executed (false: consumed as a no-op). */
+  forcedExecuted: boolean;
   /** The slot's withdrawal entry fields, or null when E_k = 0. */
   withdrawal: { recipient: bigint; tokenId: bigint; amount: bigint } | null;
   /** The withdrawal entry hash E_k (0n when `withdrawal` is null). */

@@ -17,13 +17,13 @@ import {
 import { unpackW0 } from "./encoding.ts";
 
 /**
- * The public key fed to the disabled signature verifier of a no-op or deposit slot: the identity (0, 1).
+ * The public key fed to the disabled signature verifier of a no-op or queue-item slot: the identity (0, 1).
  * With `S = 0` and the message forced to 0 in the circuit, it satisfies the unconditional constraints of
  * circomlib's `EdDSAPoseidonVerifier` (whose final checks are off for these slots).
  */
 export const DUMMY_PUBKEY: Readonly<PubKey> = Object.freeze({ Ax: 0n, Ay: 1n });
 
-/** The signature fed to the disabled verifier of a no-op or deposit slot: R8 = (0, 1), S = 0. */
+/** The signature fed to the disabled verifier of a no-op or queue-item slot: R8 = (0, 1), S = 0. */
 export const DUMMY_SIGNATURE: Readonly<Signature> = Object.freeze({ R8x: 0n, R8y: 1n, S: 0n });
 
 /** The circuit's input: signal name → decimal string, per-slot array or per-slot array of arrays. */
@@ -87,9 +87,10 @@ function slotInput(slot: SlotTrace): SlotInput {
   switch (op.type) {
     case OpType.Noop:
       return base;
-    case OpType.Deposit: {
+    case OpType.QueueItem: {
+      // Every kind (deposit, forced withdrawal, forced message): the w0 fields as the circuit decomposes w0.
       // indexA is the item's full 32-bit accountIndex; the circuit takes the path from its low D bits
-      // (= slot.a.index) and refunds when the rest is non-zero.
+      // (= slot.a.index) and refunds / no-ops when the rest is non-zero.
       const { tokenId, accountIndex, amount } = unpackW0(op.item.w0);
       return { ...base, ...op.item, indexA: accountIndex, tokenId, amount };
     }
@@ -138,7 +139,7 @@ function signalValue(s: SlotInput, name: (typeof SLOT_SIGNALS)[number]): bigint 
 /**
  * The input signals of `LedgerBatch(trace.K, trace.D)` for an executed batch: the five public signals, the
  * state header before the batch and `chainId`, and per slot (`[K]` arrays) the operation, the queue item,
- * the signature (dummy for no-ops and deposits), and both leaf updates' old leaves and siblings.
+ * the signature (dummy for no-ops and queue items), and both leaf updates' old leaves and siblings.
  * @throws RangeError when the trace's slot count or a path length does not match K and D.
  */
 export function circuitInput(trace: BatchTrace): CircuitInput {

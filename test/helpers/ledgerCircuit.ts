@@ -164,14 +164,17 @@ export interface ReexecuteOptions {
   keep?: ReadonlyArray<"prevRoot" | "newRoot" | "queueHash" | "withdrawalRoot" | "meta">;
   /** Overrides the circuit's credit decision of deposit slot k (to forge a refund or a credit). */
   credit?: (k: number, computed: boolean) => boolean;
+  /** Overrides the circuit's decision of forced withdrawal slot k (to forge an execution or a no-op). */
+  forced?: (k: number, computed: boolean) => boolean;
 }
 
 /**
  * Re-derives every derived signal of `input` from its primary per-slot signals (opType, w0…w2, indexA, indexB,
  * tokenId, amount, nonce, recipient) and its old state header, starting from `pre`'s account tree, with the
  * circuit's arithmetic (mod r) and none of its checks: each slot's leafA/siblingsA (at indexA mod 2^D),
- * the new leaf a (credited deposit, debit with nonce + 1, or unchanged), leafB/siblingsB (at indexB after
- * update a), a transfer's credit to b, the queue hash, the entries, and the public signals (except `keep`).
+ * the new leaf a (credited deposit, debit with nonce + 1, executed forced withdrawal, or unchanged),
+ * leafB/siblingsB (at indexB after update a), a transfer's credit to b, the queue hash (every op type 1 item,
+ * whatever the kind of w0's low byte), the entries, and the public signals (except `keep`).
  * An opType outside 0…3 is executed as a no-op. On a valid input it reproduces the input exactly.
  */
 export function reexecute(
@@ -221,11 +224,20 @@ export function reexecute(
       indexA < size &&
       (a.keyHash === 0n || (a.keyHash === w1 && a.tokenId === tokenId)) &&
       a.balance + amount < TWO_128;
-    const credit = op === 1 && (options.credit ? options.credit(k, creditable) : creditable);
+    const kind = op === 1 ? w0 & 255n : 0n;
+    const credit = kind === 1n && (options.credit ? options.credit(k, creditable) : creditable);
+    const executable =
+      indexA < size &&
+      a.keyHash !== 0n &&
+      a.keyHash === w1 &&
+      a.tokenId === tokenId &&
+      amount > 0n &&
+      amount <= a.balance;
+    const forced = kind === 2n && (options.forced ? options.forced(k, executable) : executable);
     tree.set(ia, {
       keyHash: credit ? w1 : a.keyHash,
       tokenId: credit ? tokenId : a.tokenId,
-      balance: mod(a.balance + amount * ((credit ? 1n : 0n) - signed)),
+      balance: mod(a.balance + amount * ((credit ? 1n : 0n) - signed - (forced ? 1n : 0n))),
       nonce: mod(a.nonce + signed),
     });
 
@@ -239,7 +251,7 @@ export function reexecute(
       qh = crypto.poseidon([qh, w0, w1, w2]);
       qp += 1n;
     }
-    const hasEntry = op === 3 || (op === 1 && !credit);
+    const hasEntry = op === 3 || (kind === 1n && !credit) || forced;
     entries.push(hasEntry ? crypto.poseidon([op === 3 ? recipient : w2, tokenId, amount]) : 0n);
   }
   out.leafA = leafA;

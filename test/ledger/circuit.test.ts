@@ -4,7 +4,8 @@
  * committed wasm at circuits/artifacts/<instance>/circuit.wasm; computes witnesses only (no proofs).
  *
  * Positive: every batch of a scenario (credited deposits, the three refund cases, transfers, a self-transfer,
- * a withdrawal, no-ops) has a witness whose public signals (entries 1…5) are the ledger's.
+ * a withdrawal, no-ops, forced withdrawals executed and consumed as no-ops for each invalid condition, forced
+ * messages) has a witness whose public signals (entries 1…5) are the ledger's.
  * Negative: starting from a valid trace of the real Ledger, one element is forged and every derived input
  * (leaves, paths, roots, entries, public signals) is re-derived with the circuit's own arithmetic
  * (test/helpers/ledgerCircuit.ts `reexecute`), so that only the rule under test is broken; the witness
@@ -16,6 +17,9 @@ import {
   BABYJUB_SUBORDER,
   depositItem,
   FIELD_R,
+  forcedMessageItem,
+  forcedWithdrawalItem,
+  merkleRootOf,
   getCrypto,
   Ledger,
   OpType,
@@ -70,6 +74,15 @@ describe("ledger circuit", function () {
     item: depositItem({ tokenId, accountIndex, amount, keyHash: w.keyHash, refund: REFUND }),
   });
 
+  const forced = (keyHash: bigint, accountIndex: bigint, amount: bigint, tokenId = 0n): Op => ({
+    type: OpType.QueueItem,
+    item: forcedWithdrawalItem({ tokenId, accountIndex, amount, keyHash, recipient: RECIPIENT }),
+  });
+  const message = (payloadHash: bigint): Op => ({
+    type: OpType.QueueItem,
+    item: forcedMessageItem({ payloadHash, sender: REFUND }),
+  });
+
   before(async function () {
     crypto = await getCrypto();
     wasm = requireWasm(TEST_INSTANCE.name);
@@ -97,6 +110,19 @@ describe("ledger circuit", function () {
       alice.transfer({ chainId: CHAIN, from: 1, to: 1, amount: 10n, nonce: l.leaf(1).nonce }),
     ]);
     run("noops", () => []);
+    // Forced withdrawals (kind 2) and messages (kind 3). alice@1 and bob@2 hold token 0, carol@3 token 7.
+    run("forcedValid", () => [forced(alice.keyHash, 1n, 30n), message(0x77n)]);
+    // No-ops: a key that does not own the slot; an empty slot.
+    run("forcedWrongKey", () => [forced(bob.keyHash, 1n, 1n), forced(alice.keyHash, 9n, 1n)]);
+    // No-ops: another token than the slot's; more than the balance.
+    run("forcedTokenBalance", (l) => [
+      forced(carol.keyHash, 3n, 1n, 0n),
+      forced(alice.keyHash, 1n, l.leaf(1).balance + 1n),
+    ]);
+    // No-ops: a zero amount; a slot ≥ 2^D (2^D + 1 aliases alice's slot 1).
+    run("forcedZeroRange", () => [forced(alice.keyHash, 1n, 0n), forced(alice.keyHash, BigInt(2 ** D + 1), 1n)]);
+    // In queue order with a deposit: the forced withdrawal sees the credit and takes the whole balance.
+    run("forcedAfterDeposit", (l) => [deposit(bob, 2n, 5n), forced(bob.keyHash, 2n, l.leaf(2).balance + 5n)]);
   });
 
   const step = (name: string): Step => {
@@ -125,12 +151,24 @@ describe("ledger circuit", function () {
   describe("valid batches", function () {
     it("the scenario covers credits, the three refund cases, transfers, withdrawals and no-ops", function () {
       const slots = Object.values(steps).flatMap((s) => s.trace.slots);
-      const deposits = slots.filter((s) => s.op.type === OpType.Deposit);
-      expect(deposits.filter((s) => s.credited)).to.have.length(5);
+      const deposits = slots.filter((s) => s.queueKind === 1);
+      expect(deposits.filter((s) => s.credited)).to.have.length(6);
       expect(deposits.filter((s) => !s.credited)).to.have.length(3);
       expect(slots.filter((s) => s.op.type === OpType.Withdraw)).to.have.length(1);
       expect(slots.filter((s) => s.op.type === OpType.Transfer)).to.have.length(2);
       expect(slots.filter((s) => s.op.type === OpType.Noop).length).to.be.at.least(3);
+      const forcedSlots = slots.filter((s) => s.queueKind === 2);
+      expect(forcedSlots.map((s) => s.forcedExecuted)).to.deep.equal([
+        true,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+      ]);
+      expect(slots.filter((s) => s.queueKind === 3)).to.have.length(1);
     });
 
     it("every batch's witness computes and its public signals are the ledger's", async function () {
@@ -370,10 +408,10 @@ describe("ledger circuit", function () {
       await rejects(alter("w2", REFUND + 1n));
     });
 
-    it("rejects a w0 that does not decompose into (kind 1, tokenId, accountIndex, amount)", async function () {
+    it("rejects a w0 that does not decompose into (kind ∈ {1, 2, 3}, tokenId, accountIndex, amount)", async function () {
       const w0 = slotValue(step("deposits").input, "w0", 0);
       // Re-derived queue hash: only the decomposition is wrong.
-      await rejects(forge("deposits", (i) => setSlot(i, "w0", 0, w0 + 1n))); // kind 2
+      await rejects(forge("deposits", (i) => setSlot(i, "w0", 0, w0 + 3n))); // kind 4
       await rejects(forge("deposits", (i) => setSlot(i, "w0", 0, w0 - 1n))); // kind 0
       await rejects(forge("deposits", (i) => setSlot(i, "amount", 0, slotValue(i, "amount", 0) + 1n)));
       await rejects(forge("deposits", (i) => setSlot(i, "indexA", 0, 2n)));
@@ -411,6 +449,85 @@ describe("ledger circuit", function () {
       await rejects(forge("refunds", () => {}, { credit: (k, c) => (k === 0 ? true : c) }));
       await rejects(forge("refunds", () => {}, { credit: (k, c) => (k === 1 ? true : c) }));
       await rejects(forge("overflowAndTopUp", () => {}, { credit: (k, c) => (k === 0 ? true : c) }));
+    });
+  });
+
+  describe("forced withdrawals: execution or no-op is not the prover's choice", function () {
+    it("rejects a no-op of a valid forced withdrawal (also one taking the whole balance)", async function () {
+      await rejects(forge("forcedValid", () => {}, { forced: (k, c) => (k === 0 ? false : c) }));
+      await rejects(forge("forcedAfterDeposit", () => {}, { forced: (k, c) => (k === 1 ? false : c) }));
+    });
+
+    it("rejects the execution of an invalid one (key, empty slot, token, balance, zero amount, slot ≥ 2^D)", async function () {
+      for (const name of ["forcedWrongKey", "forcedTokenBalance", "forcedZeroRange"]) {
+        for (const slot of [0, 1]) {
+          await rejects(forge(name, () => {}, { forced: (k, c) => (k === slot ? true : c) }));
+        }
+      }
+    });
+
+    it("rejects an entry with another recipient or amount than the item's", async function () {
+      const { trace, input } = step("forcedValid");
+      const entry = trace.slots[0]!.withdrawal!;
+      const forgedRoot = (recipient: bigint, amount: bigint): CircuitInput => {
+        const forgedInput = cloneInput(input);
+        const entries = [crypto.poseidon([recipient, entry.tokenId, amount]), trace.slots[1]!.entryHash];
+        forgedInput.withdrawalRoot = merkleRootOf(crypto, entries).toString();
+        return forgedInput;
+      };
+      await accepts(forgedRoot(entry.recipient, entry.amount));
+      await rejects(forgedRoot(entry.recipient + 1n, entry.amount));
+      await rejects(forgedRoot(mallory.keyHash % TWO_160, entry.amount));
+      await rejects(forgedRoot(entry.recipient, entry.amount - 1n));
+      // Another recipient or amount in the item itself changes the queue hash.
+      const w0 = slotValue(input, "w0", 0);
+      await rejects(forge("forcedValid", (i) => setSlot(i, "w2", 0, RECIPIENT + 1n), { keep: ["queueHash"] }));
+      await rejects(
+        forge(
+          "forcedValid",
+          (i) => {
+            setSlot(i, "w0", 0, w0 + (1n << 72n));
+            setSlot(i, "amount", 0, slotValue(i, "amount", 0) + 1n);
+          },
+          { keep: ["queueHash"] },
+        ),
+      );
+    });
+
+    it("rejects a debit of another amount than the item's (w0 decomposition)", async function () {
+      await rejects(forge("forcedValid", (i) => setSlot(i, "amount", 0, slotValue(i, "amount", 0) - 1n)));
+    });
+  });
+
+  describe("forced items in the queue", function () {
+    it("consumes kinds 2 and 3 through the rolling hash and the position", async function () {
+      const { trace } = step("forcedValid");
+      const items = trace.slots.map((s) => (s.op as { item: { w0: bigint; w1: bigint; w2: bigint } }).item);
+      const expected = items.reduce((h, it) => crypto.poseidon([h, it.w0, it.w1, it.w2]), trace.before.queueHash);
+      expect(trace.after.queueHash).to.equal(expected);
+      expect(trace.after.queuePosition).to.equal(trace.before.queuePosition + 2n);
+      expect(trace.slots[1]!.entryHash).to.equal(0n);
+      expect(trace.slots[1]!.a.after).to.deep.equal(trace.slots[1]!.a.before);
+    });
+
+    it("rejects a skipped forced withdrawal or forced message (replaced by a no-op)", async function () {
+      for (const slot of [0, 1]) {
+        const skip = (i: CircuitInput): void => {
+          for (const name of ["opType", "w0", "w1", "w2", "indexA", "tokenId", "amount"]) setSlot(i, name, slot, 0n);
+        };
+        await rejects(forge("forcedValid", skip, { keep: ["queueHash"] }));
+        await rejects(forge("forcedValid", skip, { keep: ["meta"] }));
+      }
+    });
+
+    it("rejects an item of a kind outside {1, 2, 3} and a forced withdrawal relabelled as a message", async function () {
+      // Kind 4 or 0 with a re-derived queue hash: no queue ever holds it, the circuit refuses it.
+      await rejects(forge("forcedValid", (i) => setSlot(i, "w0", 1, 4n)));
+      await rejects(forge("forcedValid", (i) => setSlot(i, "w0", 1, 0n)));
+      // A forced withdrawal's w0 turned into kind 3 (a no-op) changes the queue hash.
+      await rejects(
+        forge("forcedValid", (i) => setSlot(i, "w0", 0, slotValue(i, "w0", 0) + 1n), { keep: ["queueHash"] }),
+      );
     });
   });
 

@@ -1,6 +1,7 @@
 /**
  * The TypeScript reference ledger against docs/LEDGER.md: Poseidon known answers, encodings, the account
- * tree, deposits (credit and every refund case), transfers and withdrawals, every LedgerError code (with
+ * tree, deposits (credit and every refund case), forced withdrawals (executed, and consumed as a no-op in
+ * every invalid case) and forced messages, transfers and withdrawals, every LedgerError code (with
  * the state unchanged afterwards), cross-chain replay, snapshots, and a fast-check model-based property
  * (balances per token are conserved up to withdrawals and refunds; traces chain through the Merkle paths).
  * LEDGER_SEED / LEDGER_RUNS override the property's seed and run count.
@@ -15,7 +16,11 @@ import {
   BABYJUB_SUBORDER,
   AccountTree,
   decodeDepositItem,
+  decodeForcedMessageItem,
+  decodeForcedWithdrawalItem,
   depositItem,
+  forcedMessageItem,
+  forcedWithdrawalItem,
   emptyRoot,
   FIELD_R,
   genesisRoot,
@@ -50,6 +55,8 @@ import {
   type LedgerCrypto,
   type LedgerErrorCode,
   type Op,
+  type QueueItem,
+  type QueueItemOp,
 } from "../../src/ledger/index.ts";
 
 const SEED = Number(process.env.LEDGER_SEED ?? 0x1ed6e7);
@@ -431,6 +438,159 @@ describe("ledger: reference ledger (docs/LEDGER.md)", function () {
     });
   });
 
+  describe("forced queue items (kinds 2 and 3)", function () {
+    const RECIPIENT = 0xf0f0n;
+    const forced = (keyHash: bigint, tokenId: bigint, accountIndex: bigint, amount: bigint): Op => ({
+      type: OpType.QueueItem,
+      item: forcedWithdrawalItem({ tokenId, accountIndex, amount, keyHash, recipient: RECIPIENT }),
+    });
+    const itemOf = (op: Op): QueueItem => (op as QueueItemOp).item;
+
+    it("test_forcedItems_encodeAndDecode", function () {
+      const item = forcedWithdrawalItem({
+        tokenId: 7n,
+        accountIndex: 3n,
+        amount: 99n,
+        keyHash: alice.keyHash,
+        recipient: RECIPIENT,
+      });
+      expect(item).to.deep.equal({
+        w0: 2n + (7n << 8n) + (3n << 40n) + (99n << 72n),
+        w1: alice.keyHash,
+        w2: RECIPIENT,
+      });
+      expect(decodeForcedWithdrawalItem(item)).to.deep.equal({
+        tokenId: 7n,
+        accountIndex: 3n,
+        amount: 99n,
+        keyHash: alice.keyHash,
+        recipient: RECIPIENT,
+      });
+      const msg = forcedMessageItem({ payloadHash: 12345n, sender: 0xabn });
+      expect(msg).to.deep.equal({ w0: 3n, w1: 12345n, w2: 0xabn });
+      expect(decodeForcedMessageItem(msg)).to.deep.equal({ payloadHash: 12345n, sender: 0xabn });
+      const bad = { tokenId: 0n, accountIndex: 0n, amount: 1n, keyHash: 1n, recipient: 1n };
+      expect(() => forcedWithdrawalItem({ ...bad, keyHash: 0n })).to.throw(LedgerEncodingError);
+      expect(() => forcedWithdrawalItem({ ...bad, recipient: TWO_160 })).to.throw(LedgerEncodingError);
+      expect(() => forcedWithdrawalItem({ ...bad, amount: TWO_128 })).to.throw(LedgerEncodingError);
+      expect(() => forcedMessageItem({ payloadHash: FIELD_R, sender: 0n })).to.throw(LedgerEncodingError);
+      expect(() => forcedMessageItem({ payloadHash: 0n, sender: TWO_160 })).to.throw(LedgerEncodingError);
+      expect(() => decodeForcedWithdrawalItem(msg)).to.throw(LedgerEncodingError);
+      expect(() => decodeForcedMessageItem(item)).to.throw(LedgerEncodingError);
+      expect(() => decodeDepositItem(item)).to.throw(LedgerEncodingError);
+    });
+
+    it("test_forcedWithdrawal_debitsKeepsTheNonceAndEmitsTheEntry", function () {
+      const ledger = fixtureLedger();
+      const before = ledger.leaf(0);
+      const op = forced(alice.keyHash, 0n, 0n, 400n);
+      const trace = ledger.executeBatch([op]);
+      checkTrace(trace);
+      const slot = trace.slots[0]!;
+      expect(slot.queueKind).to.equal(2);
+      expect(slot.forcedExecuted).to.equal(true);
+      expect(slot.a.index).to.equal(0);
+      expect(ledger.leaf(0)).to.deep.equal({ ...before, balance: 600n });
+      expect(slot.withdrawal).to.deep.equal({ recipient: RECIPIENT, tokenId: 0n, amount: 400n });
+      expect(slot.entryHash).to.equal(crypto.poseidon([RECIPIENT, 0n, 400n]));
+      expect(trace.after.queuePosition).to.equal(trace.before.queuePosition + 1n);
+      expect(trace.after.queueHash).to.equal(queueStep(crypto, trace.before.queueHash, itemOf(op)));
+      // The whole balance is a valid amount.
+      const all = ledger.executeBatch([forced(bob.keyHash, 0n, 1n, 10n)]);
+      checkTrace(all);
+      expect(all.slots[0]!.forcedExecuted).to.equal(true);
+      expect(ledger.leaf(1).balance).to.equal(0n);
+    });
+
+    it("test_forcedWithdrawal_isANoopForEachInvalidCondition", function () {
+      const ledger = fixtureLedger();
+      const accounts = ledger.accounts();
+      const ops = [
+        forced(bob.keyHash, 0n, 0n, 1n), // wrong key hash: slot 0 is alice's
+        forced(alice.keyHash, 0n, 6n, 1n), // empty slot
+        forced(carol.keyHash, 0n, 2n, 1n), // token mismatch: slot 2 holds token 1
+        forced(alice.keyHash, 0n, 0n, 1001n), // insufficient balance (1000)
+      ];
+      const trace = ledger.executeBatch(ops);
+      checkTrace(trace);
+      const more = [
+        forced(alice.keyHash, 0n, 0n, 0n), // zero amount
+        forced(alice.keyHash, 0n, BigInt(2 ** D), 1n), // slot ≥ 2^D (aliases slot 0)
+        forced(alice.keyHash, 0n, 2n ** 32n - 1n, 1n), // slot ≥ 2^D, the largest
+        forced(1n, 0n, 7n, 1n), // a key hash that owns nothing, on an empty slot
+      ];
+      const trace2 = ledger.executeBatch(more);
+      checkTrace(trace2);
+      for (const t of [trace, trace2]) {
+        expect(t.slots.map((s) => s.queueKind)).to.deep.equal([2, 2, 2, 2]);
+        expect(t.slots.map((s) => s.forcedExecuted)).to.deep.equal([false, false, false, false]);
+        expect(t.slots.map((s) => s.withdrawal)).to.deep.equal([null, null, null, null]);
+        expect(t.slots.map((s) => s.entryHash)).to.deep.equal([0n, 0n, 0n, 0n]);
+        for (const s of t.slots) expect(s.a.after).to.deep.equal(s.a.before);
+        expect(t.after.accountsRoot).to.equal(t.before.accountsRoot);
+        expect(t.after.queuePosition).to.equal(t.before.queuePosition + 4n);
+      }
+      expect(trace2.slots.map((s) => s.a.index)).to.deep.equal([0, 0, 2 ** D - 1, 7]);
+      expect(ledger.accounts()).to.deep.equal(accounts);
+      expect(trace2.after.queueHash).to.equal(
+        queueHashOf(crypto, [...ops, ...more].map(itemOf), trace.before.queueHash),
+      );
+    });
+
+    it("test_forcedMessage_isConsumedWithoutEffect", function () {
+      const ledger = fixtureLedger();
+      const accounts = ledger.accounts();
+      const op: Op = { type: OpType.QueueItem, item: forcedMessageItem({ payloadHash: 777n, sender: 0x5en }) };
+      const trace = ledger.executeBatch([op]);
+      checkTrace(trace);
+      const slot = trace.slots[0]!;
+      expect(slot.queueKind).to.equal(3);
+      expect(slot.withdrawal).to.equal(null);
+      expect(slot.entryHash).to.equal(0n);
+      expect(ledger.accounts()).to.deep.equal(accounts);
+      expect(trace.after.accountsRoot).to.equal(trace.before.accountsRoot);
+      expect(trace.after.queuePosition).to.equal(trace.before.queuePosition + 1n);
+      expect(trace.after.queueHash).to.equal(queueStep(crypto, trace.before.queueHash, itemOf(op)));
+    });
+
+    it("test_forcedItems_runInQueueOrderWithDeposits", function () {
+      const ledger = fixtureLedger();
+      const ops: Op[] = [
+        forced(bob.keyHash, 0n, 1n, 15n), // 15 > 10: no-op
+        deposit(bob, 0n, 1n, 5n), // bob: 15
+        forced(bob.keyHash, 0n, 1n, 15n), // now executed: 0
+        { type: OpType.QueueItem, item: forcedMessageItem({ payloadHash: 1n, sender: 2n }) },
+      ];
+      const trace = ledger.executeBatch(ops);
+      checkTrace(trace);
+      expect(trace.slots.map((s) => s.queueKind)).to.deep.equal([2, 1, 2, 3]);
+      expect(trace.slots.map((s) => s.forcedExecuted)).to.deep.equal([false, false, true, false]);
+      expect(trace.slots[1]!.credited).to.equal(true);
+      expect(ledger.leaf(1).balance).to.equal(0n);
+      expect(trace.slots.map((s) => s.entryHash)).to.deep.equal([0n, 0n, crypto.poseidon([RECIPIENT, 0n, 15n]), 0n]);
+      expect(trace.after.queueHash).to.equal(queueHashOf(crypto, ops.map(itemOf), trace.before.queueHash));
+      expect(trace.after.queuePosition).to.equal(trace.before.queuePosition + 4n);
+    });
+
+    it("test_queueItems_rejectKindsOtherThan123AndMalformedWords", function () {
+      const ledger = fixtureLedger();
+      for (const kind of [0n, 4n, 255n]) {
+        const item = { w0: packW0({ kind, tokenId: 0n, accountIndex: 0n, amount: 1n }), w1: 1n, w2: 1n };
+        expect(expectLedgerError(ledger, [{ type: OpType.QueueItem, item }]).code).to.equal("QueueKindUnsupported");
+      }
+      const fw = itemOf(forced(alice.keyHash, 0n, 0n, 1n));
+      expect(expectLedgerError(ledger, [{ type: OpType.QueueItem, item: { ...fw, w1: FIELD_R } }]).code).to.equal(
+        "BadQueueItem",
+      );
+      expect(expectLedgerError(ledger, [{ type: OpType.QueueItem, item: { ...fw, w2: TWO_160 } }]).code).to.equal(
+        "BadQueueItem",
+      );
+      // w1 = 0 is no key: a no-op (the circuit's reading), not an error.
+      const zero = ledger.executeBatch([{ type: OpType.QueueItem, item: { ...fw, w1: 0n } }]);
+      expect(zero.slots[0]!.forcedExecuted).to.equal(false);
+    });
+  });
+
   describe("transfers and withdrawals", function () {
     it("test_transfer_movesTheAmountAndBumpsTheSenderNonce", function () {
       const ledger = fixtureLedger();
@@ -503,7 +663,7 @@ describe("ledger: reference ledger (docs/LEDGER.md)", function () {
       BadOp: () => ({ type: 9 }) as unknown as Op,
       QueueKindUnsupported: () => ({
         type: OpType.Deposit,
-        item: { w0: packW0({ kind: 2n, tokenId: 0n, accountIndex: 0n, amount: 1n }), w1: 1n, w2: 1n },
+        item: { w0: packW0({ kind: 4n, tokenId: 0n, accountIndex: 0n, amount: 1n }), w1: 1n, w2: 1n },
       }),
       BadQueueItem: () => ({ type: OpType.Deposit, item: { w0: TWO_200 + 1n, w1: 1n, w2: 1n } }),
       IndexRange: () => alice.transfer({ chainId: CHAIN, from: 0, to: 2 ** D, amount: 1n, nonce: 1n }),

@@ -3,7 +3,9 @@
  *
  * fast-check draws sequences of batches of operations — deposits (credited, or refunded because the index is
  * out of range, the slot holds another key or token, or the balance would overflow), transfers (including
- * self-transfers), withdrawals and no-ops, some of them invalid (wrong nonce, overspend, foreign key, empty
+ * self-transfers), withdrawals, forced withdrawals (queue kind 2: executed, or consumed as no-ops because of a
+ * foreign key, an empty slot, another token, a zero amount, more than the balance or a slot ≥ 2^D), forced
+ * messages (queue kind 3) and no-ops, some of them invalid (wrong nonce, overspend, foreign key, empty
  * recipient…). The real `Ledger` executes each batch (an operation that it rejects is dropped from the batch,
  * as an operator would); for every batch the circuit's witness (test instance ledger_k2_d4, committed wasm)
  * must compute, and its five public signals must equal the ledger's: the previous and new state roots, the
@@ -15,6 +17,9 @@ import fc from "fast-check";
 
 import {
   depositItem,
+  forcedMessageItem,
+  forcedWithdrawalItem,
+  FIELD_R,
   getCrypto,
   Ledger,
   LedgerError,
@@ -42,6 +47,21 @@ type OpSpec =
   | { kind: "deposit"; wallet: number; index: bigint; token: bigint; amount: bigint; refund: bigint }
   | { kind: "transfer"; from: Pick; to: Pick; amount: bigint; nonceDelta: bigint }
   | { kind: "withdraw"; from: Pick; recipient: bigint; amount: bigint; nonceDelta: bigint }
+  | {
+      kind: "forced";
+      from: Pick;
+      /** Sign as the slot's owner (else as `wallet`). */
+      owner: boolean;
+      wallet: number;
+      /** Added to the slot's token (mod 2^32): 0 is the slot's own token. */
+      tokenDelta: bigint;
+      /** The whole balance, half of it, one more than it, zero, or a drawn amount. */
+      amount: "all" | "half" | "over" | "zero" | bigint;
+      /** Name the slot as slot + 2^D (out of range, aliasing the slot). */
+      alias: boolean;
+      recipient: bigint;
+    }
+  | { kind: "message"; payload: bigint; sender: bigint }
   | { kind: "noop" };
 
 /** Mostly the first few slots (so accounts meet), sometimes any slot. */
@@ -98,6 +118,31 @@ const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
       nonceDelta: nonceDeltaArb,
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("forced" as const),
+      from: pickArb,
+      owner: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      wallet: fc.integer({ min: 0, max: 2 }),
+      tokenDelta: fc.oneof({ weight: 6, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.constant(1n) }),
+      amount: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom("all" as const, "half" as const) },
+        { weight: 1, arbitrary: fc.constantFrom("over" as const, "zero" as const) },
+        { weight: 1, arbitrary: fc.bigInt(0n, 400n) },
+      ),
+      alias: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      recipient: fc.bigInt(0n, (1n << 160n) - 1n),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("message" as const),
+      payload: fc.bigInt(0n, FIELD_R - 1n),
+      sender: fc.bigInt(0n, (1n << 160n) - 1n),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "noop" as const }) },
 );
 
@@ -114,11 +159,49 @@ describe("ledger circuit model test: the TypeScript ledger and the circuit agree
     const crypto = await getCrypto();
     const wasm = requireWasm(TEST_INSTANCE.name);
     const wallets = ["w0", "w1", "w2"].map((s) => Wallet.fromSeed(`circuit-model ${s}`, crypto));
-    const seen = { credited: 0, refunded: 0, transfer: 0, withdraw: 0, noop: 0, dropped: 0, batches: 0 };
+    const seen = {
+      credited: 0,
+      refunded: 0,
+      forcedExecuted: 0,
+      forcedNoop: 0,
+      message: 0,
+      transfer: 0,
+      withdraw: 0,
+      noop: 0,
+      dropped: 0,
+      batches: 0,
+    };
 
     /** The signed operation of `spec` in the state `view` (a transfer's signer is the slot's owner, if any). */
     const materialize = (spec: OpSpec, view: Ledger): Op => {
+      const slotOf = (p: Pick): number => {
+        if ("slot" in p) return p.slot;
+        const accounts = view.accounts();
+        return accounts.length === 0 ? 0 : accounts[p.account % accounts.length]!.index;
+      };
       switch (spec.kind) {
+        case "message":
+          return {
+            type: OpType.QueueItem,
+            item: forcedMessageItem({ payloadHash: spec.payload, sender: spec.sender }),
+          };
+        case "forced": {
+          const slot = slotOf(spec.from);
+          const leaf = view.leaf(slot);
+          const keyHash = spec.owner && leaf.keyHash !== 0n ? leaf.keyHash : wallets[spec.wallet]!.keyHash;
+          const amounts = { all: leaf.balance, half: leaf.balance / 2n, over: leaf.balance + 1n, zero: 0n };
+          const amount = typeof spec.amount === "bigint" ? spec.amount : amounts[spec.amount];
+          return {
+            type: OpType.QueueItem,
+            item: forcedWithdrawalItem({
+              tokenId: (leaf.tokenId + spec.tokenDelta) % 2n ** 32n,
+              accountIndex: BigInt(spec.alias ? slot + SIZE : slot),
+              amount: amount < TWO_128 ? amount : TWO_128 - 1n,
+              keyHash,
+              recipient: spec.recipient,
+            }),
+          };
+        }
         case "noop":
           return { type: OpType.Noop };
         case "deposit":
@@ -134,11 +217,6 @@ describe("ledger circuit model test: the TypeScript ledger and the circuit agree
           };
         case "transfer":
         case "withdraw": {
-          const accounts = view.accounts();
-          const slotOf = (p: Pick): number => {
-            if ("slot" in p) return p.slot;
-            return accounts.length === 0 ? 0 : accounts[p.account % accounts.length]!.index;
-          };
           const from = slotOf(spec.from);
           const leaf = view.leaf(from);
           const signer = wallets.find((w) => w.keyHash === leaf.keyHash) ?? wallets[0]!;
@@ -180,7 +258,9 @@ describe("ledger circuit model test: the TypeScript ledger and the circuit agree
           prev = trace;
           seen.batches++;
           for (const slot of trace.slots) {
-            if (slot.op.type === OpType.Deposit) seen[slot.credited ? "credited" : "refunded"]++;
+            if (slot.queueKind === 1) seen[slot.credited ? "credited" : "refunded"]++;
+            else if (slot.queueKind === 2) seen[slot.forcedExecuted ? "forcedExecuted" : "forcedNoop"]++;
+            else if (slot.queueKind === 3) seen.message++;
             else if (slot.op.type === OpType.Transfer) seen.transfer++;
             else if (slot.op.type === OpType.Withdraw) seen.withdraw++;
             else seen.noop++;

@@ -2,15 +2,19 @@
 pragma solidity 0.8.30;
 
 import {ChainId} from "../types/ChainId.sol";
+import {ILedgerSignatureVerifier} from "./ILedgerSignatureVerifier.sol";
 import {IValidiumRegistry} from "./IValidiumRegistry.sol";
 
 /// @title IRequestQueue
-/// @notice The per-chain, in-order queue of requests (deposits now; forced withdrawals with the security
-///         issue) that a chain's updates must consume. docs/LEDGER.md §4 defines the item encoding and the
-///         Poseidon rolling hash `h_{n+1} = H_4(h_n, w0, w1, w2)`, `h_0 = 0`.
+/// @notice The per-chain, in-order queue of requests that a chain's updates must consume: deposits of ETH and
+///         registered ERC-20 tokens (kind 1), forced withdrawals signed by an account owner (kind 2) and forced
+///         messages (kind 3). docs/LEDGER.md §4 defines the item encoding and the Poseidon rolling hash
+///         `h_{n+1} = H_4(h_n, w0, w1, w2)`, `h_0 = 0`; docs/PROTOCOL.md "Forced operations and freeze" the
+///         forced kinds' fee, deadline, rate limit and the freeze rule.
 /// @dev Invariants: a chain's queue only grows; `hashAt(c, n)` never changes once position `n` exists;
-///      `escrowed(c)` equals the ETH deposited into chain `c` (nothing is paid out before the escrow of the
-///      security issue exists).
+///      `escrowed(c, t)` equals the amount of token t received for deposits into chain `c` (nothing is paid out
+///      of the escrow yet); the fees held for chain `c` are the forced fees paid for it minus those claimed, and
+///      only fees of items the chain's latest commitment consumed are ever claimed, each once.
 interface IRequestQueue {
     /// @notice The chain is not registered in the registry, or not active (frozen or ejected): a deposit
     ///         into it could not be consumed by an update.
@@ -27,6 +31,33 @@ interface IRequestQueue {
     error RequestQueuePositionBeyondEnd(ChainId chainId, uint64 position, uint64 length);
     /// @notice The arrays of `areQueuePoints` differ in length: `chainIds`, `positions`, `rollingHashes` entries.
     error RequestQueueLengthMismatch(uint256 chainIds, uint256 positions, uint256 rollingHashes);
+    /// @notice A token address of zero was given to `registerToken`.
+    error RequestQueueZeroToken();
+    /// @notice The token is already registered, under `tokenId`.
+    error RequestQueueTokenAlreadyRegistered(address token, uint32 tokenId);
+    /// @notice `tokenId` is not a registered ERC-20 token (0, ETH, is not an ERC-20 either).
+    error RequestQueueUnknownToken(uint32 tokenId);
+    /// @notice The forced request carried `sent` wei, not exactly the `ForcedFee` parameter `required`.
+    error RequestQueueWrongFee(uint256 sent, uint256 required);
+    /// @notice `limit` forced requests (the `ForcedPerBlock` parameter) were already queued in block `blockNumber`.
+    error RequestQueueRateLimited(uint256 blockNumber, uint256 limit);
+    /// @notice The forced withdrawal's recipient is the zero address.
+    error RequestQueueZeroRecipient();
+    /// @notice This signed forced withdrawal (same chain, fields and key) was already queued.
+    error RequestQueueSignatureUsed(bytes32 id);
+    /// @notice Item `position` of `chainId`'s queue is not a forced request (a deposit, or no item).
+    error RequestQueueNotForced(ChainId chainId, uint64 position);
+    /// @notice The forced request at `position` was consumed: the latest commitment's queue position is
+    ///         `consumed` ≥ `position`.
+    error RequestQueueForcedConsumed(ChainId chainId, uint64 position, uint64 consumed);
+    /// @notice The forced request's effective deadline `deadline` has not passed.
+    error RequestQueueDeadlineNotPassed(ChainId chainId, uint64 position, uint256 deadline);
+    /// @notice `caller` is not the chain's current operator.
+    error RequestQueueNotOperator(ChainId chainId, address caller);
+    /// @notice The fee recipient is the zero address.
+    error RequestQueueZeroFeeRecipient();
+    /// @notice Sending the claimed fees failed.
+    error RequestQueueFeeTransferFailed(address to, uint256 amount);
 
     /// @notice An item was appended to `chainId`'s queue; `position` is the queue length after it, and
     ///         `rollingHash` the hash stored at that position.
@@ -38,6 +69,24 @@ interface IRequestQueue {
         uint256 w2,
         bytes32 rollingHash
     );
+    /// @notice `token` was registered as token `tokenId`.
+    event TokenRegistered(uint32 indexed tokenId, address indexed token);
+    /// @notice A forced request (kind 2: withdrawal, 3: message) was queued at `position` with `fee` wei; the
+    ///         chain can be frozen once `deadline` (or the restarted deadline of a new operator) has passed
+    ///         while it is unconsumed.
+    event ForcedRequestQueued(
+        ChainId indexed chainId,
+        uint64 indexed position,
+        uint8 kind,
+        uint64 deadline,
+        uint256 fee
+    );
+    /// @notice `sender` forced the message `payload` into `chainId` (item at `position`).
+    event ForcedMessage(ChainId indexed chainId, uint64 indexed position, address indexed sender, bytes32 payload);
+    /// @notice `caller` froze `chainId` because the forced request at `position` passed its deadline unconsumed.
+    event ChainFreezeTriggered(ChainId indexed chainId, uint64 indexed position, address indexed caller);
+    /// @notice The chain's operator claimed `amount` wei of forced fees, up to queue position `upTo`, to `to`.
+    event FeesClaimed(ChainId indexed chainId, address indexed to, uint64 upTo, uint256 amount);
 
     /// @notice Deposits `msg.value` wei of ETH (token id 0) into account slot `accountIndex` of `chainId`
     ///         for the key with Poseidon hash `keyHash`; if the chain cannot credit it (slot taken by another
@@ -53,6 +102,52 @@ interface IRequestQueue {
         uint256 keyHash,
         address refund
     ) external payable returns (uint64 position);
+
+    /// @notice Registers an ERC-20 token for deposits; ids count from 1 (0 is ETH). Token admin role only; each
+    ///         token once; non-zero.
+    /// @param token The ERC-20 token.
+    /// @return tokenId Its new id.
+    function registerToken(address token) external returns (uint32 tokenId);
+
+    /// @notice Deposits `amount` of registered token `tokenId` (pulled with `transferFrom`) into account slot
+    ///         `accountIndex` of `chainId` for the key with hash `keyHash` (refunds as `depositEth`). The amount
+    ///         credited is the balance increase this contract received (fee-on-transfer tokens), which must be in
+    ///         (0, 2^128).
+    /// @return position The queue length after this deposit.
+    function depositErc20(
+        ChainId chainId,
+        uint32 tokenId,
+        uint32 accountIndex,
+        uint256 keyHash,
+        address refund,
+        uint256 amount
+    ) external returns (uint64 position);
+
+    /// @notice Queues a forced withdrawal signed by the owner of `w.slot` (docs/LEDGER.md §4): kind 2,
+    ///         `w0 = 2 | tokenId·2^8 | slot·2^40 | amount·2^72`, `w1 = H_2(ax, ay)`, `w2 = uint160(recipient)`.
+    ///         `msg.value` must equal the `ForcedFee` parameter; each signed withdrawal is usable once.
+    /// @return position The queue length after it.
+    function forceWithdrawal(
+        ChainId chainId,
+        ILedgerSignatureVerifier.ForcedWithdrawal calldata w
+    ) external payable returns (uint64 position);
+
+    /// @notice Queues a forced message from `msg.sender`: kind 3, `w0 = 3`,
+    ///         `w1 = keccak256(abi.encode(chainId, msg.sender, payload)) mod r`, `w2 = uint160(msg.sender)`.
+    ///         `msg.value` must equal the `ForcedFee` parameter.
+    /// @return position The queue length after it.
+    function forceMessage(ChainId chainId, bytes32 payload) external payable returns (uint64 position);
+
+    /// @notice Freezes `chainId` (through the registry's freezer role) because the forced request at `position`
+    ///         is overdue: it exists and is forced, the chain is Active, the latest commitment has not consumed it
+    ///         (`registry.queuePosition(chainId) < position`), and `block.timestamp` is past its effective
+    ///         deadline `max(deadline, registry.operatorSince(chainId) + ForcedDeadline)`. Anyone.
+    function freeze(ChainId chainId, uint64 position) external;
+
+    /// @notice Pays the chain's current operator-chosen `to` the fees of the forced requests consumed by the
+    ///         chain's latest commitment and not yet claimed. The chain's current operator only.
+    /// @return amount The wei paid (may be 0).
+    function claimFees(ChainId chainId, address to) external returns (uint256 amount);
 
     /// @notice Number of items ever queued for `chainId`.
     function length(ChainId chainId) external view returns (uint64);
@@ -80,8 +175,32 @@ interface IRequestQueue {
         bytes32[] calldata rollingHashes
     ) external view returns (bool);
 
-    /// @notice Wei of ETH deposited into `chainId` and held by this contract.
-    function escrowed(ChainId chainId) external view returns (uint256);
+    /// @notice Amount of token `tokenId` (0: ETH, in wei) deposited into `chainId` and held by this contract.
+    function escrowed(ChainId chainId, uint32 tokenId) external view returns (uint256);
+
+    /// @notice The address of registered token `tokenId` (zero when none, and for 0 = ETH).
+    function tokenAddress(uint32 tokenId) external view returns (address);
+
+    /// @notice The id of `token` (0 when not registered).
+    function tokenIdOf(address token) external view returns (uint32);
+
+    /// @notice Number of registered ERC-20 tokens (the highest id).
+    function tokenCount() external view returns (uint32);
+
+    /// @notice The stored deadline of the forced request at `position` (0 when the item is not forced).
+    function forcedDeadline(ChainId chainId, uint64 position) external view returns (uint64);
+
+    /// @notice The chain's forced fees: all paid, and all claimed by its operators.
+    function forcedFees(ChainId chainId) external view returns (uint256 paid, uint256 claimed);
+
+    /// @notice The fees `claimFees` would pay now.
+    function claimableFees(ChainId chainId) external view returns (uint256);
+
+    /// @notice Forced requests queued cluster-wide in the current block.
+    function forcedInBlock() external view returns (uint256);
+
+    /// @notice The signature verifier of forced withdrawals.
+    function signatureVerifier() external view returns (address);
 
     /// @notice The Poseidon (4 inputs) contract used for the rolling hash.
     function poseidon() external view returns (address);

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IClusterConfig} from "./IClusterConfig.sol";
 import {IClusterSeats} from "./IClusterSeats.sol";
+import {IRequestQueue} from "./IRequestQueue.sol";
 import {ChainId} from "../types/ChainId.sol";
 import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 
@@ -166,6 +167,12 @@ interface IValidiumRegistry {
     error RegistryZeroDeposit();
     /// @notice Returning an admission stake failed.
     error RegistryTransferFailed(address to, uint256 amount);
+    /// @notice The request queue is already bound (it is set once).
+    error RegistryQueueAlreadyBound(address queue);
+    /// @notice The update's queue position is below the chain's latest one: queues are consumed forwards only.
+    error RegistryQueueRewind(ChainId chainId, uint64 latest, uint64 given);
+    /// @notice `(position, rollingHash)` is not a point of the chain's request queue.
+    error RegistryBadQueuePoint(ChainId chainId, uint64 position, bytes32 rollingHash);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -201,6 +208,10 @@ interface IValidiumRegistry {
     event AdmissionStakeWithdrawn(ChainId indexed chainId, address indexed applicant, uint256 amount);
     /// @notice The chain's security configuration and governance address, set on admission.
     event ChainAdmitted(ChainId indexed chainId, address indexed governance, SecurityConfig security);
+    /// @notice The request queue whose points every update's `(queuePosition, queueHash)` must be.
+    event RequestQueueBound(address indexed queue);
+    /// @notice `by` (the freezer role: the forced-operations queue) froze `chainId`.
+    event ChainFrozen(ChainId indexed chainId, address indexed by);
     /// @notice The chain's governance address (its seat holder) changed.
     event ChainGovernanceChanged(ChainId indexed chainId, address indexed previous, address indexed governance);
     /// @notice The chain's governance announced a security change.
@@ -268,6 +279,17 @@ interface IValidiumRegistry {
     /// @param chainId The chain.
     /// @param status Its new status.
     function setChainStatus(ChainId chainId, ChainStatus status) external;
+
+    /// @notice Binds the request queue, once. Admin only. From then on every update's `(queuePosition,
+    ///         queueHash)` must be a point of that queue at or after the chain's latest position, whatever the
+    ///         chain's verifier (so a development or TEE verifier cannot claim to have consumed forced requests).
+    /// @param queue The queue (non-zero).
+    function bindRequestQueue(IRequestQueue queue) external;
+
+    /// @notice Freezes an Active chain: it accepts no more updates and leaves b of every ancestor. Freezer role
+    ///         only (held by the request queue, which freezes a chain whose forced request passed its deadline).
+    /// @param chainId The chain.
+    function freeze(ChainId chainId) external;
 
     /// @notice Announces a change of the chain's security configuration. The chain's governance only; the
     ///         chain must be a member. Replaces any pending change (and its approval).
@@ -338,6 +360,24 @@ interface IValidiumRegistry {
     /// @notice The current tree limits (read from `clusterConfig()`).
     function limits() external view returns (Limits memory);
 
+    /// @notice The request queue bound to this registry (zero until bound).
+    function requestQueue() external view returns (IRequestQueue);
+
+    /// @notice The queue position the chain's latest commitment consumed up to (its update's `queuePosition`).
+    function queuePosition(ChainId chainId) external view returns (uint64);
+
+    /// @notice The queue position of live commitment `index` (0 for genesis; reverts when pruned or beyond
+    ///         the latest).
+    function commitmentQueuePosition(ChainId chainId, uint32 index) external view returns (uint64);
+
+    /// @notice The withdrawal root committed by commitment `index` (kept after pruning; zero when none).
+    ///         Withdrawals are claimable once `index ≤ finalizedIndex`.
+    function withdrawalRoot(ChainId chainId, uint32 index) external view returns (bytes32);
+
+    /// @notice When the chain's current operator took over (admission, an activated operator change): forced
+    ///         requests queued earlier get their deadline counted from here.
+    function operatorSince(ChainId chainId) external view returns (uint64);
+
     /// @notice The admission stake deposited for `chainId` and its applicant (zero when none).
     function admissionStake(ChainId chainId) external view returns (address applicant, uint96 amount);
 
@@ -358,6 +398,9 @@ interface IValidiumRegistry {
 
     /// @notice Role that approves members' security changes (held by the cluster timelock).
     function APPROVER_ROLE() external view returns (bytes32);
+
+    /// @notice Role that may `freeze` a chain (held by the request queue).
+    function FREEZER_ROLE() external view returns (bytes32);
 
     /// @notice Most pending (unfinalized) commitments a chain may have; further updates revert.
     function MAX_PENDING() external view returns (uint32);

@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ClusterSeats} from "../governance/ClusterSeats.sol";
 import {IClusterConfig} from "../interfaces/IClusterConfig.sol";
 import {IClusterSeats} from "../interfaces/IClusterSeats.sol";
+import {IRequestQueue} from "../interfaces/IRequestQueue.sol";
 import {IUpdateVerifier} from "../interfaces/IUpdateVerifier.sol";
 import {IValidiumRegistry} from "../interfaces/IValidiumRegistry.sol";
 import {RegistryPacking} from "../libraries/RegistryPacking.sol";
@@ -59,6 +60,9 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         address escapeVerifier;
         bytes32 codeHash;
         bytes32 configHash;
+        /// @dev Queue position consumed by each live commitment: four uint64 lanes per word, ring like `roots`.
+        uint256[16] positions;
+        uint64 operatorSince;
     }
 
     /// @dev An admission stake deposited before the vote: applicant and amount.
@@ -75,6 +79,10 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     mapping(ChainId => uint256) private _changeNonce;
     /// @dev Admission stakes deposited before the vote, one slot per chain id.
     mapping(ChainId => Application) private _applications;
+    /// @dev Withdrawal root of each commitment that has one; never pruned (claims read it once final).
+    mapping(ChainId => mapping(uint32 => bytes32)) private _withdrawalRoots;
+    /// @dev The request queue every update's queue point is checked against (zero until bound).
+    IRequestQueue private _queue;
 
     IClusterConfig private immutable _config;
     IClusterSeats private immutable _seats;
@@ -89,6 +97,8 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     bytes32 public constant STATUS_ROLE = keccak256("clusterkit.registry.STATUS");
     /// @inheritdoc IValidiumRegistry
     bytes32 public constant APPROVER_ROLE = keccak256("clusterkit.registry.APPROVER");
+    /// @inheritdoc IValidiumRegistry
+    bytes32 public constant FREEZER_ROLE = keccak256("clusterkit.registry.FREEZER");
     /// @inheritdoc IValidiumRegistry
     uint32 public constant MAX_PENDING = 63;
 
@@ -190,18 +200,41 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
             address verifier = c.verifier;
             if (!IUpdateVerifier(verifier).verify(data, proof)) revert RegistryInvalidProof(id, verifier);
         }
+        _checkQueuePoint(c, id, h.latestIdx(), data.queuePosition, data.queueHash);
 
         if (ackNew != ackOld) {
             h = _applyAckAlongPath(c, id, h, ackOld, ackNew);
             c.config = cfg.setLatestAck(ackNew);
         }
         index = _append(c, id, h, data.newRoot);
+        _setPosition(c, index, data.queuePosition);
+        if (data.withdrawalRoot != bytes32(0)) _withdrawalRoots[id][index] = data.withdrawalRoot;
 
         emit UpdateSubmitted(id, index, data.newRoot, ackNew, data.l2Block);
     }
 
     /// @inheritdoc IValidiumRegistry
     function setChainStatus(ChainId chainId, ChainStatus status) external onlyRole(STATUS_ROLE) {
+        _setStatus(chainId, status);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function freeze(ChainId chainId) external onlyRole(FREEZER_ROLE) {
+        _setStatus(chainId, ChainStatus.Frozen);
+        emit ChainFrozen(chainId, msg.sender);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function bindRequestQueue(IRequestQueue queue) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(queue) == address(0)) revert RegistryZeroAddress();
+        address bound = address(_queue);
+        if (bound != address(0)) revert RegistryQueueAlreadyBound(bound);
+        _queue = queue;
+        emit RequestQueueBound(address(queue));
+    }
+
+    /// @dev Moves a chain between statuses (see `setChainStatus`).
+    function _setStatus(ChainId chainId, ChainStatus status) private {
         Chain storage c = _chains[chainId];
         uint256 cfg = c.config;
         if (cfg == 0) revert RegistryUnknownChain(chainId);
@@ -299,7 +332,11 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         if (block.timestamp < p.activatesAt) revert RegistryChangeNotReady(chainId, p.activatesAt);
         delete _pending[chainId];
         SecurityConfig memory sec = p.config;
-        c.config = c.config.setOperator(sec.operator);
+        uint256 cfg = c.config;
+        if (cfg.operator() != sec.operator) {
+            c.config = cfg.setOperator(sec.operator);
+            c.operatorSince = uint64(block.timestamp);
+        }
         c.verifier = sec.verifier;
         c.escapeVerifier = sec.escapeVerifier;
         c.codeHash = sec.codeHash;
@@ -408,6 +445,38 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IValidiumRegistry
+    function requestQueue() external view returns (IRequestQueue) {
+        return _queue;
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function queuePosition(ChainId chainId) external view returns (uint64) {
+        Chain storage c = _known(chainId);
+        return _positionAt(c, c.hot.latestIdx());
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function commitmentQueuePosition(ChainId chainId, uint32 index) external view returns (uint64) {
+        Chain storage c = _known(chainId);
+        uint256 h = c.hot;
+        if (index > h.latestIdx()) revert RegistryUnknownCommitment(chainId, index);
+        if (index < h.finalizedIdx()) revert RegistryUnknownCommitment(chainId, index);
+        return _positionAt(c, index);
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function withdrawalRoot(ChainId chainId, uint32 index) external view returns (bytes32) {
+        Chain storage c = _known(chainId);
+        if (index > c.hot.latestIdx()) revert RegistryUnknownCommitment(chainId, index);
+        return _withdrawalRoots[chainId][index];
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function operatorSince(ChainId chainId) external view returns (uint64) {
+        return _known(chainId).operatorSince;
+    }
+
+    /// @inheritdoc IValidiumRegistry
     function admissionStake(ChainId chainId) external view returns (address applicant, uint96 amount) {
         Application memory app = _applications[chainId];
         return (app.applicant, app.amount);
@@ -466,14 +535,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         Chain storage c = _chains[chainId];
         if (c.config != 0) revert RegistryChainExists(chainId);
         Limits memory lim = limits();
-        uint256 stake = msg.value;
-        uint96 applied = _applications[chainId].amount;
-        if (applied != 0) {
-            stake += applied;
-            delete _applications[chainId];
-        }
-        if (stake < lim.minStake) revert RegistryInsufficientStake(stake, lim.minStake);
-        if (stake > type(uint96).max) revert RegistryStakeTooLarge(stake);
+        uint256 stake = _takeStake(chainId, lim.minStake);
 
         uint256 depth = 1;
         if (parent == SETTLEMENT_ROOT) {
@@ -505,6 +567,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         c.stake = uint96(stake);
         c.roots[0] = genesisRoot;
         c.governance = governance;
+        c.operatorSince = uint64(block.timestamp);
         if (sec.escapeVerifier != address(0)) c.escapeVerifier = sec.escapeVerifier;
         if (sec.codeHash != bytes32(0)) c.codeHash = sec.codeHash;
         if (sec.configHash != bytes32(0)) c.configHash = sec.configHash;
@@ -513,6 +576,19 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
 
         emit ChainRegistered(chainId, parent, operator, verifier, uint8(depth), uint96(stake), genesisRoot);
         emit ChainAdmitted(chainId, governance, sec);
+    }
+
+    /// @dev The stake of an admission: the call's value plus the admission stake deposited for `chainId`
+    ///      (consumed here), at least `minStake` and within 96 bits.
+    function _takeStake(ChainId chainId, uint96 minStake) private returns (uint256 stake) {
+        stake = msg.value;
+        uint96 applied = _applications[chainId].amount;
+        if (applied != 0) {
+            stake += applied;
+            delete _applications[chainId];
+        }
+        if (stake < minStake) revert RegistryInsufficientStake(stake, minStake);
+        if (stake > type(uint96).max) revert RegistryStakeTooLarge(stake);
     }
 
     /// @dev Applies one chain's ack move [ackOld, ackNew) to the commitments of `id` (hot word `h`):
@@ -663,6 +739,29 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     function _known(ChainId chainId) private view returns (Chain storage c) {
         c = _chains[chainId];
         if (c.config == 0) revert RegistryUnknownChain(chainId);
+    }
+
+    /// @dev With a bound queue, an update's queue point must be at or after the latest commitment's position, and
+    ///      a point of the queue when it moves (an unmoved position consumes nothing, whatever its hash says).
+    function _checkQueuePoint(Chain storage c, ChainId id, uint256 latest, uint64 pos, bytes32 hash) private view {
+        IRequestQueue q = _queue;
+        if (address(q) == address(0)) return;
+        uint64 old = _positionAt(c, latest);
+        if (pos < old) revert RegistryQueueRewind(id, old, pos);
+        if (pos != old && !q.isQueuePoint(id, pos, hash)) revert RegistryBadQueuePoint(id, pos, hash);
+    }
+
+    function _positionAt(Chain storage c, uint256 index) private view returns (uint64) {
+        uint256 pos = index & _RING_MASK;
+        return uint64(c.positions[pos >> 2] >> ((pos & 3) << 6));
+    }
+
+    function _setPosition(Chain storage c, uint256 index, uint64 position) private {
+        uint256 pos = index & _RING_MASK;
+        uint256 shift = (pos & 3) << 6;
+        uint256 word = c.positions[pos >> 2];
+        uint256 updated = (word & ~(uint256(type(uint64).max) << shift)) | (uint256(position) << shift);
+        if (updated != word) c.positions[pos >> 2] = updated;
     }
 
     /// @dev A registered, not ejected chain.

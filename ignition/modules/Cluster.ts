@@ -9,7 +9,8 @@ import TeeCommitteeVerifierModule from "./TeeCommitteeVerifier.ts";
 
 /**
  * The whole suite, governed: cluster configuration, registry and seats, governor and timelock; the
- * reference validium's settlement side (request queue, generated Groth16 verifier and its adapter); the
+ * reference validium's settlement side (request queue with its forced-withdrawal signature verifier, generated
+ * Groth16 verifier and its adapter); the
  * TEE committee verifier; the latency oracle with its attestation verifier.
  *
  * Bootstrap: a Governor with no seats can pass nothing, so the module admits one founding member (the
@@ -30,7 +31,8 @@ import TeeCommitteeVerifierModule from "./TeeCommitteeVerifier.ts";
 export default buildModule("Cluster", (m) => {
   const deployer = m.getAccount(0);
   const { registry, clusterConfig, seats, timelock, governor } = m.useModule(GovernanceModule);
-  const { requestQueue, groth16UpdateVerifier, ledgerGroth16, poseidon } = m.useModule(ReferenceValidiumModule);
+  const { requestQueue, groth16UpdateVerifier, ledgerGroth16, poseidon, signatureVerifier } =
+    m.useModule(ReferenceValidiumModule);
   const { teeCommitteeVerifier } = m.useModule(TeeCommitteeVerifierModule);
   const { latencyOracle, attestationVerifier } = m.useModule(LatencyModule);
 
@@ -62,7 +64,9 @@ export default buildModule("Cluster", (m) => {
     [registry, role(registry, "STATUS_ROLE", "hStatus"), "registryStatus"],
     [registry, role(registry, "APPROVER_ROLE", "hApprover"), "registryApprover"],
     [teeCommitteeVerifier, role(teeCommitteeVerifier, "KEY_ADMIN_ROLE", "hKeyAdmin"), "teeKeyAdmin"],
+    [requestQueue, role(requestQueue, "TOKEN_ADMIN_ROLE", "hTokenAdmin"), "queueTokenAdmin"],
     [registry, admin, "registryAdmin"],
+    [requestQueue, admin, "queueAdmin"],
     [clusterConfig, admin, "configAdmin"],
     [teeCommitteeVerifier, admin, "teeAdmin"],
     [latencyOracle, admin, "oracleAdmin"],
@@ -71,9 +75,13 @@ export default buildModule("Cluster", (m) => {
   const grants = handover.map(([contract, r, id]) =>
     m.call(contract, "grantRole", [r, timelock], { id: `grant_${id}`, after: [admitFounder] }),
   );
-  // Non-admin roles first, then the admin roles, then the timelock's own bootstrap admin.
+  // Non-admin roles first, then the admin roles, then the timelock's own bootstrap admin. The ReferenceValidium
+  // module's binding of the queue and the queue's FREEZER_ROLE need the registry admin: they come first.
   const renounced = handover.map(([contract, r, id]) =>
-    m.call(contract, "renounceRole", [r, deployer], { id: `renounce_${id}`, after: grants }),
+    m.call(contract, "renounceRole", [r, deployer], {
+      id: `renounce_${id}`,
+      after: [...grants, ReferenceValidiumModule],
+    }),
   );
   m.call(timelock, "renounceRole", [admin, deployer], { id: "renounce_timelockAdmin", after: renounced });
 
@@ -84,6 +92,7 @@ export default buildModule("Cluster", (m) => {
     timelock,
     governor,
     requestQueue,
+    signatureVerifier,
     groth16UpdateVerifier,
     ledgerGroth16,
     poseidon,

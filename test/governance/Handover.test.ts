@@ -54,7 +54,8 @@ async function replayRoles(
 }
 
 async function subjects(fx: ClusterFixture): Promise<Subject[]> {
-  const { registry, clusterConfig, teeCommitteeVerifier, latencyOracle, attestationVerifier, timelock } = fx;
+  const { registry, clusterConfig, teeCommitteeVerifier, latencyOracle, attestationVerifier, timelock, requestQueue } =
+    fx;
   const as = (c: unknown) => c as AccessControlled;
   const timelockOnly = (names: string[]) => Object.fromEntries(names.map((n) => [n, [fx.addresses.timelock]]));
   return [
@@ -66,8 +67,18 @@ async function subjects(fx: ClusterFixture): Promise<Subject[]> {
         REGISTRAR: await registry.REGISTRAR_ROLE(),
         STATUS: await registry.STATUS_ROLE(),
         APPROVER: await registry.APPROVER_ROLE(),
+        FREEZER: await registry.FREEZER_ROLE(),
       },
-      expected: timelockOnly(["DEFAULT_ADMIN", "REGISTRAR", "STATUS", "APPROVER"]),
+      expected: {
+        ...timelockOnly(["DEFAULT_ADMIN", "REGISTRAR", "STATUS", "APPROVER"]),
+        FREEZER: [fx.addresses.requestQueue],
+      },
+    },
+    {
+      name: "RequestQueue",
+      contract: as(requestQueue),
+      roles: { DEFAULT_ADMIN: ZeroHash, TOKEN_ADMIN: await requestQueue.TOKEN_ADMIN_ROLE() },
+      expected: timelockOnly(["DEFAULT_ADMIN", "TOKEN_ADMIN"]),
     },
     {
       name: "ClusterConfig",

@@ -25,7 +25,9 @@ import { depositItem, queueStep, TWO_128, TWO_160 } from "../../src/ledger/encod
 import { poseidonArtifact } from "../../src/ledger/poseidon-contract.ts";
 import { FIELD_R, type QueueItem } from "../../src/ledger/types.ts";
 import type { RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
-import { deployRegistry, ethers, networkHelpers } from "../helpers/fixtures.ts";
+import DevelopmentVerifierModule from "../../ignition/modules/DevelopmentVerifier.ts";
+import { Wallet } from "../../src/ledger/wallet.ts";
+import { deployRegistry, ethers, ignition, networkHelpers } from "../helpers/fixtures.ts";
 import { validiumFixture } from "../helpers/validium.ts";
 
 const R = FIELD_R;
@@ -36,6 +38,13 @@ const UNKNOWN = 99n;
 const KEY = 0x1234n;
 /** fast-check seed, fixed so that runs are reproducible. */
 const SEED = 0x636c75;
+
+/** The test ERC-20 (test/solidity/utils/MockERC20.sol; test artifacts have no TypeChain types). */
+type MintableToken = BaseContract & {
+  getAddress(): Promise<string>;
+  mint: BaseContractMethod<[string, bigint], void, ContractTransactionResponse>;
+  approve: BaseContractMethod<[string, bigint], boolean, ContractTransactionResponse>;
+};
 
 /** The generated contract's ABI overloads `poseidon` (uint256[4] and bytes32[4]): call it by signature. */
 type Poseidon4 = BaseContract & {
@@ -66,9 +75,21 @@ async function queueFixture(): Promise<QueueFixture> {
   await deployed.waitForDeployment();
   const poseidon = deployed as unknown as Poseidon4;
   const poseidonAddress = await poseidon.getAddress();
+  const generated = async (n: number): Promise<string> => {
+    const a = poseidonArtifact(n);
+    const c = await new ethers.ContractFactory(a.abi as never[], a.bytecode, admin).deploy();
+    return await c.getAddress();
+  };
+  const signatureVerifier = await ethers.deployContract("LedgerSignatureVerifier", [
+    await generated(2),
+    poseidonAddress,
+    await generated(5),
+  ]);
   const queue = (await ethers.deployContract("RequestQueue", [
     await registry.getAddress(),
     poseidonAddress,
+    await signatureVerifier.getAddress(),
+    admin.address,
   ])) as unknown as RequestQueue;
   const [depositor, ...others] = operators.slice(1) as [HardhatEthersSigner, ...HardhatEthersSigner[]];
   await networkHelpers.setBalance(depositor.address, 1n << 200n);
@@ -151,7 +172,7 @@ async function snapshot(f: QueueFixture): Promise<unknown> {
     const len = await f.queue.length(chain);
     const hashes: string[] = [];
     for (let n = 0n; n <= len; n++) hashes.push(await f.queue.hashAt(chain, n));
-    out.push({ chain, len, hashes, escrowed: await f.queue.escrowed(chain) });
+    out.push({ chain, len, hashes, escrowed: await f.queue.escrowed(chain, 0n) });
   }
   return out;
 }
@@ -178,7 +199,7 @@ describe("RequestQueue", function () {
     for (const chain of [...CHAINS, UNKNOWN, 0n]) {
       expect(await f.queue.length(chain)).to.equal(0n);
       expect(await f.queue.hashAt(chain, 0n)).to.equal(ZeroHash);
-      expect(await f.queue.escrowed(chain)).to.equal(0n);
+      expect(await f.queue.escrowed(chain, 0n)).to.equal(0n);
       expect(await f.queue.isQueuePoint(chain, 0n, ZeroHash)).to.equal(true);
     }
   });
@@ -253,7 +274,7 @@ describe("RequestQueue", function () {
               expect(await f.queue.isQueuePoint(chain, n, hex32(h))).to.equal(true);
             }
             const escrow = model.escrow.get(chain) ?? 0n;
-            expect(await f.queue.escrowed(chain)).to.equal(escrow);
+            expect(await f.queue.escrowed(chain, 0n)).to.equal(escrow);
             total += escrow;
           }
           expect(await ethers.provider.getBalance(f.queueAddress)).to.equal(total);
@@ -283,7 +304,7 @@ describe("RequestQueue", function () {
       let total = 0n;
       for (const [chain, xs] of Object.entries(amounts)) {
         const sum = xs.reduce((a, b) => a + b, 0n);
-        expect(await f.queue.escrowed(BigInt(chain))).to.equal(sum);
+        expect(await f.queue.escrowed(BigInt(chain), 0n)).to.equal(sum);
         total += sum;
       }
       expect(await ethers.provider.getBalance(f.queueAddress)).to.equal(total);
@@ -520,7 +541,7 @@ describe("RequestQueue", function () {
         balance: await ethers.provider.getBalance(queueAddress),
         lengths: await Promise.all([1n, 2n].map((c) => f.queue.length(c))),
         heads: await Promise.all([1n, 2n].map(async (c) => f.queue.hashAt(c, await f.queue.length(c)))),
-        escrowed: await Promise.all([1n, 2n].map((c) => f.queue.escrowed(c))),
+        escrowed: await Promise.all([1n, 2n].map((c) => f.queue.escrowed(c, 0n))),
       });
       await send(1n, 5n);
 
@@ -553,7 +574,152 @@ describe("RequestQueue", function () {
       expect(await f.clusterConfig.paused()).to.equal(false);
       await send(1n, 1n);
       expect(await f.queue.length(1n)).to.equal(2n);
-      expect(await f.queue.escrowed(1n)).to.equal(6n);
+      expect(await f.queue.escrowed(1n, 0n)).to.equal(6n);
+    });
+  });
+
+  describe("ERC-20 deposits, forced operations and freeze (ReferenceValidium Ignition deployment)", function () {
+    /** The Ignition deployment plus chain 3 on the development verifier (operator operators[2]) and a token. */
+    async function forcedFixture() {
+      const f = await validiumFixture();
+      const { developmentVerifier } = await ignition.deploy(DevelopmentVerifierModule);
+      const operator = f.operators[2]!;
+      await f.registry.registerChain(3n, 0n, operator.address, await developmentVerifier.getAddress(), ZeroHash);
+      const token = (await ethers.deployContract("MockERC20", ["Token", "TOK"])) as unknown as MintableToken;
+      await f.queue.connect(f.admin).registerToken(await token.getAddress());
+      const signatureVerifier = await ethers.getContractAt(
+        "LedgerSignatureVerifier",
+        await f.queue.signatureVerifier(),
+      );
+      return { ...f, operator, token, signatureVerifier };
+    }
+    type Forced = Awaited<ReturnType<typeof forcedFixture>>;
+    const FEE = 10n ** 15n;
+    const DEADLINE = 7n * 86_400n;
+    const gas: Record<string, bigint> = {};
+    const gasOf = async (name: string, tx: Promise<ContractTransactionResponse>): Promise<void> => {
+      gas[name] = (await (await tx).wait())!.gasUsed;
+    };
+
+    /** An update of chain 3 (development verifier) consuming its queue up to `position`. */
+    async function update(f: Forced, position: bigint): Promise<void> {
+      const [, latest] = await f.registry.latestCommitment(3n);
+      const block = BigInt(await ethers.provider.getBlockNumber());
+      await f.registry.connect(f.operator).submitUpdate(
+        {
+          chainId: 3n,
+          ackBlock: block,
+          l2Block: 0n,
+          queuePosition: position,
+          prevRoot: latest.root,
+          newRoot: hex32(position + 1n),
+          queueHash: await f.queue.hashAt(3n, position),
+          outboxRoot: ZeroHash,
+          inboxRoot: ZeroHash,
+          withdrawalRoot: ZeroHash,
+        },
+        "0x",
+      );
+    }
+
+    /** A forced withdrawal of slot 5 signed with circomlibjs by the owner's wallet. */
+    function signedWithdrawal(chainId: bigint, recipient: string, amount: bigint, salt: bigint) {
+      const wallet = Wallet.fromSeed("forced-withdrawal owner", crypto);
+      const slot = 5n;
+      const tokenId = 0n;
+      const inner = crypto.poseidon([BigInt(recipient), tokenId, amount, salt]);
+      const message = crypto.poseidon([5n, chainId, slot, inner]);
+      const sig = wallet.sign(message);
+      return {
+        wallet,
+        message,
+        w: {
+          slot,
+          tokenId,
+          amount,
+          recipient,
+          salt,
+          ax: wallet.pubKey.Ax,
+          ay: wallet.pubKey.Ay,
+          r8x: sig.R8x,
+          r8y: sig.R8y,
+          s: sig.S,
+        },
+      };
+    }
+
+    it("credits an ERC-20 deposit and queues it as kind 1 with its token id", async function () {
+      const f = await networkHelpers.loadFixture(forcedFixture);
+      const user = f.users[0]!;
+      await f.token.mint(user.address, 10n ** 24n);
+      await (f.token.connect(user) as MintableToken).approve(await f.queue.getAddress(), 10n ** 24n);
+      await gasOf("depositErc20 (first)", f.queue.connect(user).depositErc20(3n, 1n, 4n, KEY, user.address, 1000n));
+      const item = depositItem({
+        tokenId: 1n,
+        accountIndex: 4n,
+        amount: 1000n,
+        keyHash: KEY,
+        refund: BigInt(user.address),
+      });
+      expect(await f.queue.hashAt(3n, 1n)).to.equal(hex32(queueStep(crypto, 0n, item)));
+      expect(await f.queue.escrowed(3n, 1n)).to.equal(1000n);
+      await gasOf("depositErc20", f.queue.connect(user).depositErc20(3n, 1n, 4n, KEY, user.address, 1000n));
+    });
+
+    it("accepts a circomlibjs-signed forced withdrawal, rejects a tampered one, queues a forced message", async function () {
+      const f = await networkHelpers.loadFixture(forcedFixture);
+      const user = f.users[1]!;
+      const { wallet, message, w } = signedWithdrawal(3n, user.address, 10n ** 18n, 42n);
+      expect(await f.signatureVerifier.forcedWithdrawalMessage(3n, w)).to.equal(message);
+      expect(await f.signatureVerifier.verifyForcedWithdrawal(3n, w)).to.equal(wallet.keyHash);
+      const tampered = { ...w, amount: w.amount + 1n };
+      await expect(f.queue.connect(user).forceWithdrawal(3n, tampered, { value: FEE })).to.be.revertedWithCustomError(
+        f.signatureVerifier,
+        "SignatureInvalid",
+      );
+      await expect(f.queue.connect(user).forceWithdrawal(3n, w, { value: FEE - 1n }))
+        .to.be.revertedWithCustomError(f.queue, "RequestQueueWrongFee")
+        .withArgs(FEE - 1n, FEE);
+      await gasOf("forceWithdrawal", f.queue.connect(user).forceWithdrawal(3n, w, { value: FEE }));
+      const w0 = 2n | (5n << 40n) | (w.amount << 72n);
+      const h1 = queueStep(crypto, 0n, { w0, w1: wallet.keyHash, w2: BigInt(user.address) } as QueueItem);
+      expect(await f.queue.hashAt(3n, 1n)).to.equal(hex32(h1));
+      await expect(f.queue.connect(user).forceWithdrawal(3n, w, { value: FEE })).to.be.revertedWithCustomError(
+        f.queue,
+        "RequestQueueSignatureUsed",
+      );
+      const payload = hex32(0xabcdefn);
+      await expect(f.queue.connect(user).forceMessage(3n, payload, { value: FEE }))
+        .to.emit(f.queue, "ForcedMessage")
+        .withArgs(3n, 2n, user.address, payload);
+      expect(await f.queue.forcedDeadline(3n, 2n)).to.equal(BigInt(await networkHelpers.time.latest()) + DEADLINE);
+      await gasOf("forceMessage", f.queue.connect(user).forceMessage(3n, payload, { value: FEE }));
+    });
+
+    it("freezes a chain whose updates leave a forced request unconsumed past its deadline, not otherwise", async function () {
+      const f = await networkHelpers.loadFixture(forcedFixture);
+      const user = f.users[2]!;
+      await f.queue.connect(user).depositEth(3n, 0n, KEY, user.address, { value: 1n }); // 1
+      await f.queue.connect(user).forceMessage(3n, hex32(1n), { value: FEE }); // 2: consumed below
+      await f.queue.connect(user).forceMessage(3n, hex32(2n), { value: FEE }); // 3: left unconsumed
+      await update(f, 2n);
+      await networkHelpers.time.increase(DEADLINE + 1n);
+      await update(f, 2n); // the operator keeps updating without consuming item 3
+      await expect(f.queue.freeze(3n, 2n))
+        .to.be.revertedWithCustomError(f.queue, "RequestQueueForcedConsumed")
+        .withArgs(3n, 2n, 2n);
+      await expect(f.queue.freeze(3n, 1n)).to.be.revertedWithCustomError(f.queue, "RequestQueueNotForced");
+      expect(await f.queue.claimableFees(3n)).to.equal(FEE);
+      const balance = await ethers.provider.getBalance(f.users[3]!.address);
+      await gasOf("claimFees", f.queue.connect(f.operator).claimFees(3n, f.users[3]!.address));
+      expect((await ethers.provider.getBalance(f.users[3]!.address)) - balance).to.equal(FEE);
+      await gasOf("freeze", f.queue.connect(user).freeze(3n, 3n));
+      expect(await f.registry.chainStatus(3n)).to.equal(2n); // Frozen
+      console.log(
+        `      gas: ${Object.entries(gas)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+      );
     });
   });
 

@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
 import {ClusterConfig} from "../../contracts/governance/ClusterConfig.sol";
 import {IClusterConfig} from "../../contracts/interfaces/IClusterConfig.sol";
+import {ILedgerSignatureVerifier} from "../../contracts/interfaces/ILedgerSignatureVerifier.sol";
 import {IPoseidon4} from "../../contracts/interfaces/IPoseidon4.sol";
 import {IRequestQueue} from "../../contracts/interfaces/IRequestQueue.sol";
 import {IValidiumRegistry} from "../../contracts/interfaces/IValidiumRegistry.sol";
 import {ValidiumRegistry} from "../../contracts/registry/ValidiumRegistry.sol";
 import {RequestQueue} from "../../contracts/settlement/RequestQueue.sol";
+import {BabyJubJub} from "../../contracts/libraries/BabyJubJub.sol";
 import {ChainId} from "../../contracts/types/ChainId.sol";
+import {UpdatePublicData} from "../../contracts/types/UpdatePublicData.sol";
+import {LedgerSignatureVerifier} from "../../contracts/verifiers/LedgerSignatureVerifier.sol";
 
 import {ConfigDefaults} from "./utils/ConfigDefaults.sol";
+import {FeeOnTransferERC20, MockERC20} from "./utils/MockERC20.sol";
 import {MockPoseidon4} from "./utils/MockPoseidon4.sol";
+import {KeccakPoseidon2, KeccakPoseidon5} from "./utils/MockPoseidons.sol";
 import {Test} from "./utils/Test.sol";
 import {AcceptingVerifier} from "./utils/Verifiers.sol";
 
@@ -58,7 +67,7 @@ contract RequestQueueTest is Test {
         _register(C);
         _register(MAX);
         poseidon = new MockPoseidon4();
-        rq = new RequestQueue(registry, poseidon);
+        rq = new RequestQueue(registry, poseidon, _sigVerifier(poseidon), address(this));
         vm.deal(address(this), 1 << 200);
     }
 
@@ -72,6 +81,10 @@ contract RequestQueueTest is Test {
             address(verifier),
             keccak256(abi.encode("genesis", id))
         );
+    }
+
+    function _sigVerifier(MockPoseidon4 p4) internal returns (ILedgerSignatureVerifier) {
+        return new LedgerSignatureVerifier(new KeccakPoseidon2(), IPoseidon4(address(p4)), new KeccakPoseidon5());
     }
 
     function _known(uint256 k) internal pure returns (ChainId) {
@@ -134,7 +147,7 @@ contract RequestQueueTest is Test {
         bytes32 prev = rq.hashAt(chain, len);
         uint256 w0 = _w0(accountIndex, amount);
         bytes32 next = _h(prev, w0, keyHash, uint256(uint160(refund)));
-        uint256 escrowedBefore = rq.escrowed(chain);
+        uint256 escrowedBefore = rq.escrowed(chain, 0);
         uint256 balanceBefore = address(rq).balance;
 
         vm.expectEmit(address(rq));
@@ -145,7 +158,7 @@ contract RequestQueueTest is Test {
         assertEq(rq.length(chain), len + 1, "length");
         assertEq(rq.hashAt(chain, len + 1), next, "rolling hash");
         assertEq(rq.hashAt(chain, len), prev, "previous hash unchanged");
-        assertEq(rq.escrowed(chain), escrowedBefore + amount, "escrowed");
+        assertEq(rq.escrowed(chain, 0), escrowedBefore + amount, "escrowed");
         assertEq(address(rq).balance, balanceBefore + amount, "balance");
         assertTrue(rq.isQueuePoint(chain, len + 1, next), "new queue point");
     }
@@ -157,7 +170,7 @@ contract RequestQueueTest is Test {
         h = keccak256(abi.encode(address(rq).balance));
         for (uint256 i; i < chains.length; ++i) {
             uint64 len = rq.length(chains[i]);
-            h = keccak256(abi.encode(h, chains[i], len, rq.escrowed(chains[i])));
+            h = keccak256(abi.encode(h, chains[i], len, rq.escrowed(chains[i], 0)));
             for (uint64 n; n <= len; ++n) h = keccak256(abi.encode(h, rq.hashAt(chains[i], n)));
         }
     }
@@ -186,7 +199,7 @@ contract RequestQueueTest is Test {
         for (uint256 i; i < chains.length; ++i) {
             assertEq(rq.length(chains[i]), 0, "length");
             assertEq(rq.hashAt(chains[i], 0), bytes32(0), "h_0 = 0");
-            assertEq(rq.escrowed(chains[i]), 0, "escrowed");
+            assertEq(rq.escrowed(chains[i], 0), 0, "escrowed");
             assertTrue(rq.isQueuePoint(chains[i], 0, bytes32(0)), "(0, 0) is a point of every queue");
             assertFalse(rq.isQueuePoint(chains[i], 1, bytes32(0)), "(1, 0) is not");
             _expectBeyondEnd(chains[i], 1, 0);
@@ -206,7 +219,7 @@ contract RequestQueueTest is Test {
         assertEq(rq.length(A), 1, "length");
         assertEq(rq.hashAt(A, 0), bytes32(0), "h_0");
         assertEq(rq.hashAt(A, 1), h1, "h_1");
-        assertEq(rq.escrowed(A), 1 ether, "escrowed");
+        assertEq(rq.escrowed(A, 0), 1 ether, "escrowed");
         assertEq(address(rq).balance, 1 ether, "balance");
         assertTrue(rq.isQueuePoint(A, 1, h1), "(1, h_1)");
         assertTrue(rq.isQueuePoint(A, 0, bytes32(0)), "(0, 0) still a point");
@@ -224,7 +237,7 @@ contract RequestQueueTest is Test {
         assertEq(rq.hashAt(A, 2), h2, "h_2");
         assertEq(rq.hashAt(A, 3), h3, "h_3");
         assertTrue(h3 != h1, "repeated item, different hash");
-        assertEq(rq.escrowed(A), 4, "escrowed");
+        assertEq(rq.escrowed(A, 0), 4, "escrowed");
     }
 
     function test_depositEth_chainsAreIndependent() public {
@@ -236,8 +249,8 @@ contract RequestQueueTest is Test {
         assertEq(rq.length(A), 2, "A length");
         assertEq(rq.length(B), 1, "B length");
         assertEq(rq.length(C), 0, "C length");
-        assertEq(rq.escrowed(A), 30, "A escrowed");
-        assertEq(rq.escrowed(B), 10, "B escrowed");
+        assertEq(rq.escrowed(A, 0), 30, "A escrowed");
+        assertEq(rq.escrowed(B, 0), 10, "B escrowed");
         assertEq(address(rq).balance, 40, "balance = sum of escrows");
         _expectBeyondEnd(B, 2, 1);
     }
@@ -255,7 +268,7 @@ contract RequestQueueTest is Test {
         vm.deal(sender, 5);
         vm.prank(sender);
         rq.depositEth{value: 5}(C, 9, KEY, address(rq)); // refund to the queue itself: accepted (it is non-zero)
-        assertEq(rq.escrowed(C), 5, "escrowed");
+        assertEq(rq.escrowed(C, 0), 5, "escrowed");
         assertEq(sender.balance, 0, "sender paid");
     }
 
@@ -287,10 +300,15 @@ contract RequestQueueTest is Test {
     }
 
     function test_constructor_revertsOnZeroAddress() public {
+        ILedgerSignatureVerifier sv = _sigVerifier(poseidon);
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(IValidiumRegistry(address(0)), IPoseidon4(address(1)));
+        new RequestQueue(IValidiumRegistry(address(0)), IPoseidon4(address(1)), sv, address(this));
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(registry, IPoseidon4(address(0)));
+        new RequestQueue(registry, IPoseidon4(address(0)), sv, address(this));
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(registry, poseidon, ILedgerSignatureVerifier(address(0)), address(this));
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(registry, poseidon, sv, address(0));
     }
 
     function test_depositEth_revertsOnUnknownChain() public {
@@ -790,7 +808,7 @@ contract RequestQueueTest is Test {
             ChainId chain = _known(k);
             uint64 len = m.lens[k];
             assertEq(rq.length(chain), len, "length");
-            assertEq(rq.escrowed(chain), m.escrow[k], "escrowed");
+            assertEq(rq.escrowed(chain, 0), m.escrow[k], "escrowed");
             total += m.escrow[k];
             assertEq(rq.hashAt(chain, 0), bytes32(0), "h_0");
             assertTrue(rq.isQueuePoint(chain, 0, bytes32(0)), "(0, 0)");
@@ -808,5 +826,745 @@ contract RequestQueueTest is Test {
             _expectBeyondEnd(chain, len + 1, len);
         }
         assertEq(address(rq).balance, total, "balance = sum of escrows");
+    }
+}
+
+/// @notice TEST-ONLY chain operator that tries to re-enter `claimFees` when it is paid, and records the outcome.
+contract ReentrantClaimer {
+    RequestQueue internal immutable _rq;
+    ChainId internal immutable _chain;
+    bytes public reentryError;
+    uint256 public received;
+
+    constructor(RequestQueue rq_, ChainId chain_) {
+        _rq = rq_;
+        _chain = chain_;
+    }
+
+    function submit(ValidiumRegistry registry, UpdatePublicData calldata data) external {
+        registry.submitUpdate(data, "");
+    }
+
+    function claim() external returns (uint256) {
+        return _rq.claimFees(_chain, address(this));
+    }
+
+    // solhint-disable-next-line no-complex-fallback
+    receive() external payable {
+        received += msg.value;
+        try _rq.claimFees(_chain, address(this)) returns (uint256) {
+            reentryError = "no revert";
+        } catch (bytes memory err) {
+            reentryError = err;
+        }
+    }
+}
+
+/// @notice Unit and fuzz tests of RequestQueue's token registry, ERC-20 deposits (plain and fee-on-transfer),
+///         forced withdrawals (signed in Solidity with Baby Jubjub keys; MOCK Poseidon 2/4/5: keccak mod r),
+///         forced messages, the per-block rate limit, `freeze` and fee claims, with a real ValidiumRegistry
+///         bound to the queue (updates must name queue points) that granted the queue its FREEZER_ROLE.
+/// @dev Chains A(1), B(2) with an EOA-like operator each, C(3) operated by a ReentrantClaimer; default cluster
+///      parameters (ForcedDeadline 7 days, ForcedFee 1e15, ForcedPerBlock 10, UpgradeDelay 7 days).
+contract RequestQueueForcedTest is Test {
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant L = BabyJubJub.ORDER;
+    uint256 internal constant TWO_128 = 1 << 128;
+    uint256 internal constant FEE = 1e15;
+    uint256 internal constant DEADLINE = 7 days;
+    uint256 internal constant PER_BLOCK = 10;
+    uint256 internal constant OWNER_KEY = 0xA11CE;
+
+    ChainId internal constant ROOT = ChainId.wrap(0);
+    ChainId internal constant A = ChainId.wrap(1);
+    ChainId internal constant B = ChainId.wrap(2);
+    ChainId internal constant C = ChainId.wrap(3);
+    ChainId internal constant UNKNOWN = ChainId.wrap(99);
+    address internal constant OP_A = address(0x1001);
+    address internal constant OP_B = address(0x1002);
+    address internal constant REFUND = address(0xF00D);
+    address internal constant RECIPIENT = address(0xBEEF);
+    uint256 internal constant KEY = 0x1234;
+
+    ClusterConfig internal config;
+    ValidiumRegistry internal registry;
+    AcceptingVerifier internal verifier;
+    MockPoseidon4 internal p4;
+    KeccakPoseidon2 internal p2;
+    KeccakPoseidon5 internal p5;
+    LedgerSignatureVerifier internal sv;
+    RequestQueue internal rq;
+    MockERC20 internal token;
+    FeeOnTransferERC20 internal fot;
+    ReentrantClaimer internal claimer;
+    uint32 internal tokenId;
+    uint32 internal fotId;
+
+    function setUp() public {
+        config = ConfigDefaults.deploy(address(this), 16, 8, 0);
+        registry = new ValidiumRegistry(address(this), config);
+        verifier = new AcceptingVerifier();
+        registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
+        registry.grantRole(registry.STATUS_ROLE(), address(this));
+        registry.grantRole(registry.APPROVER_ROLE(), address(this));
+        p4 = new MockPoseidon4();
+        p2 = new KeccakPoseidon2();
+        p5 = new KeccakPoseidon5();
+        sv = new LedgerSignatureVerifier(p2, IPoseidon4(address(p4)), p5);
+        rq = new RequestQueue(registry, p4, sv, address(this));
+        claimer = new ReentrantClaimer(rq, C);
+        registry.registerChain(A, ROOT, OP_A, address(verifier), keccak256("genesis A"));
+        registry.registerChain(B, ROOT, OP_B, address(verifier), keccak256("genesis B"));
+        registry.registerChain(C, ROOT, address(claimer), address(verifier), keccak256("genesis C"));
+        registry.bindRequestQueue(rq);
+        registry.grantRole(registry.FREEZER_ROLE(), address(rq));
+        token = new MockERC20("Token", "TOK");
+        fot = new FeeOnTransferERC20(100);
+        tokenId = rq.registerToken(address(token));
+        fotId = rq.registerToken(address(fot));
+        token.mint(address(this), 1 << 200);
+        fot.mint(address(this), 1 << 200);
+        token.approve(address(rq), type(uint256).max);
+        fot.approve(address(rq), type(uint256).max);
+        vm.deal(address(this), 1 << 200);
+        vm.warp(1_000_000);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function _h(bytes32 prev, uint256 w0, uint256 w1, uint256 w2) internal view returns (bytes32) {
+        return bytes32(p4.hash([uint256(prev), w0, w1, w2]));
+    }
+
+    /// @dev A forced withdrawal signed by the key a·B8 as circomlibjs signs (s = k + 8·h·a mod l).
+    function _signed(
+        uint256 a,
+        ChainId chain,
+        uint32 slot,
+        uint32 tid,
+        uint256 amount,
+        address recipient,
+        uint256 salt
+    ) internal view returns (ILedgerSignatureVerifier.ForcedWithdrawal memory w) {
+        w.slot = slot;
+        w.tokenId = tid;
+        w.amount = amount;
+        w.recipient = recipient;
+        w.salt = salt;
+        (w.ax, w.ay) = BabyJubJub.mul(BabyJubJub.B8_X, BabyJubJub.B8_Y, a);
+        uint256 message = sv.forcedWithdrawalMessage(chain, w);
+        uint256 k = (uint256(keccak256(abi.encode(a, message))) % (L - 1)) + 1;
+        (w.r8x, w.r8y) = BabyJubJub.mul(BabyJubJub.B8_X, BabyJubJub.B8_Y, k);
+        uint256 hm = p5.hash([w.r8x, w.r8y, w.ax, w.ay, message]);
+        w.s = addmod(k, mulmod(8 * (hm % L), a, L), L);
+    }
+
+    function _valid(
+        ChainId chain,
+        uint256 salt
+    ) internal view returns (ILedgerSignatureVerifier.ForcedWithdrawal memory) {
+        return _signed(OWNER_KEY, chain, 3, 0, 1 ether, RECIPIENT, salt);
+    }
+
+    function _operator(ChainId chain) internal view returns (address) {
+        return registry.securityConfig(chain).operator;
+    }
+
+    /// @dev An update of `chain` consuming its queue up to `position`.
+    function _update(ChainId chain, uint64 position) internal {
+        (, IValidiumRegistry.CommitmentInfo memory latest) = registry.latestCommitment(chain);
+        UpdatePublicData memory data = UpdatePublicData({
+            chainId: chain,
+            ackBlock: uint64(block.number),
+            l2Block: 0,
+            queuePosition: position,
+            prevRoot: latest.root,
+            newRoot: keccak256(abi.encode(latest.root, position)),
+            queueHash: rq.hashAt(chain, position),
+            outboxRoot: bytes32(0),
+            inboxRoot: bytes32(0),
+            withdrawalRoot: bytes32(0)
+        });
+        address op = _operator(chain);
+        if (op == address(claimer)) {
+            claimer.submit(registry, data);
+        } else {
+            vm.prank(op);
+            registry.submitUpdate(data, "");
+        }
+    }
+
+    function _forceMessage(ChainId chain) internal returns (uint64) {
+        return rq.forceMessage{value: FEE}(chain, keccak256(abi.encode(chain, rq.length(chain))));
+    }
+
+    /// @dev Everything the queue exposes for A, B, C: lengths, hashes, escrows, forced deadlines, fees, the rate
+    ///      counter and the balances. Equal fingerprints mean a call changed nothing.
+    function _fingerprint() internal view returns (bytes32 h) {
+        ChainId[3] memory chains = [A, B, C];
+        h = keccak256(abi.encode(address(rq).balance, token.balanceOf(address(rq)), fot.balanceOf(address(rq))));
+        h = keccak256(abi.encode(h, rq.forcedInBlock(), rq.tokenCount()));
+        for (uint256 i; i < chains.length; ++i) {
+            ChainId c = chains[i];
+            uint64 len = rq.length(c);
+            (uint256 paid, uint256 claimed) = rq.forcedFees(c);
+            h = keccak256(abi.encode(h, len, rq.escrowed(c, 0), rq.escrowed(c, tokenId), rq.escrowed(c, fotId)));
+            h = keccak256(abi.encode(h, paid, claimed, registry.chainStatus(c)));
+            for (uint64 n; n <= len; ++n) h = keccak256(abi.encode(h, rq.hashAt(c, n), rq.forcedDeadline(c, n)));
+        }
+    }
+
+    // ---------------------------------------------------------------- token registry
+
+    function test_registerToken_assignsIdsFromOne() public view {
+        assertEq(tokenId, 1, "first id");
+        assertEq(fotId, 2, "second id");
+        assertEq(rq.tokenAddress(1), address(token), "tokenAddress");
+        assertEq(rq.tokenIdOf(address(fot)), 2, "tokenIdOf");
+        assertEq(rq.tokenAddress(0), address(0), "0 is ETH");
+        assertEq(rq.tokenIdOf(address(0xdead)), 0, "unregistered");
+        assertEq(rq.tokenCount(), 2, "count");
+        assertTrue(rq.hasRole(rq.TOKEN_ADMIN_ROLE(), address(this)), "token admin");
+        assertTrue(rq.hasRole(rq.DEFAULT_ADMIN_ROLE(), address(this)), "admin");
+    }
+
+    function test_registerToken_rejections() public {
+        vm.expectRevert(IRequestQueue.RequestQueueZeroToken.selector);
+        rq.registerToken(address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRequestQueue.RequestQueueTokenAlreadyRegistered.selector, address(token), 1)
+        );
+        rq.registerToken(address(token));
+        bytes32 role = rq.TOKEN_ADMIN_ROLE();
+        vm.prank(address(0xBAD));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, address(0xBAD), role)
+        );
+        rq.registerToken(address(0x1234));
+        assertEq(rq.tokenCount(), 2, "unchanged");
+    }
+
+    function testFuzz_registerToken_onlyNewNonZero(address t) public {
+        if (t == address(0)) {
+            vm.expectRevert(IRequestQueue.RequestQueueZeroToken.selector);
+            rq.registerToken(t);
+        } else if (t == address(token) || t == address(fot)) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IRequestQueue.RequestQueueTokenAlreadyRegistered.selector, t, rq.tokenIdOf(t))
+            );
+            rq.registerToken(t);
+        } else {
+            assertEq(rq.registerToken(t), 3, "next id");
+            assertEq(rq.tokenAddress(3), t, "stored");
+        }
+    }
+
+    // ---------------------------------------------------------------- depositErc20
+
+    function test_depositErc20_creditsAndQueues() public {
+        uint256 w0 = 1 | (uint256(tokenId) << 8) | (uint256(7) << 40) | (uint256(500) << 72);
+        bytes32 next = _h(0, w0, KEY, uint160(REFUND));
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(A, 1, w0, KEY, uint160(REFUND), next);
+        assertEq(rq.depositErc20(A, tokenId, 7, KEY, REFUND, 500), 1, "position");
+        assertEq(rq.hashAt(A, 1), next, "hash");
+        assertEq(rq.escrowed(A, tokenId), 500, "escrowed");
+        assertEq(rq.escrowed(A, 0), 0, "no ETH");
+        assertEq(token.balanceOf(address(rq)), 500, "pulled");
+        assertEq(rq.forcedDeadline(A, 1), 0, "not forced");
+    }
+
+    function test_depositErc20_feeOnTransferCreditsDelta() public {
+        // 1% fee: 10_000 sent, 9_900 received and credited.
+        rq.depositErc20(B, fotId, 0, KEY, REFUND, 10_000);
+        uint256 w0 = 1 | (uint256(fotId) << 8) | (uint256(9_900) << 72);
+        assertEq(rq.hashAt(B, 1), _h(0, w0, KEY, uint160(REFUND)), "delta encoded");
+        assertEq(rq.escrowed(B, fotId), 9_900, "delta escrowed");
+        // A transfer that loses everything credits nothing: rejected.
+        fot.setFeeBps(10_000);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
+        rq.depositErc20(B, fotId, 0, KEY, REFUND, 10_000);
+    }
+
+    function test_depositErc20_rejections() public {
+        rq.depositErc20(A, tokenId, 0, KEY, REFUND, 1);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                UNKNOWN,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
+        rq.depositErc20(UNKNOWN, tokenId, 0, KEY, REFUND, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueUnknownToken.selector, 0));
+        rq.depositErc20(A, 0, 0, KEY, REFUND, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueUnknownToken.selector, 3));
+        rq.depositErc20(A, 3, 0, KEY, REFUND, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, 0));
+        rq.depositErc20(A, tokenId, 0, 0, REFUND, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, R));
+        rq.depositErc20(A, tokenId, 0, R, REFUND, 1);
+        vm.expectRevert(IRequestQueue.RequestQueueZeroRefund.selector);
+        rq.depositErc20(A, tokenId, 0, KEY, address(0), 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
+        rq.depositErc20(A, tokenId, 0, KEY, REFUND, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, TWO_128));
+        rq.depositErc20(A, tokenId, 0, KEY, REFUND, TWO_128);
+        // No allowance: the token's own error.
+        vm.prank(address(0xCAFE));
+        vm.expectRevert();
+        rq.depositErc20(A, tokenId, 0, KEY, REFUND, 1);
+        registry.setChainStatus(B, IValidiumRegistry.ChainStatus.Frozen);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                B,
+                IValidiumRegistry.ChainStatus.Frozen
+            )
+        );
+        rq.depositErc20(B, tokenId, 0, KEY, REFUND, 1);
+        registry.setChainStatus(B, IValidiumRegistry.ChainStatus.Active);
+        config.pause();
+        vm.expectRevert(abi.encodeWithSelector(IClusterConfig.ConfigPaused.selector, config.pausedUntil()));
+        rq.depositErc20(A, tokenId, 0, KEY, REFUND, 1);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    /// @dev Hostile inputs against the model: the first failing check names the error, otherwise the item.
+    function testFuzz_depositErc20_hostileInputsMatchModel(
+        uint8 chainPick,
+        uint32 tid,
+        uint32 accountIndex,
+        uint256 keyHash,
+        address refund,
+        uint256 amount
+    ) public {
+        ChainId chain = [A, B, UNKNOWN][chainPick % 3];
+        tid = uint32(bound(tid, 0, 3));
+        amount = bound(amount, 0, TWO_128 + 5);
+        if (keyHash % 4 == 0) keyHash = bound(keyHash, 1, R - 1);
+        uint256 credited = tid == fotId ? amount - (amount * 100) / 10_000 : amount;
+        bytes memory err;
+        if (ChainId.unwrap(chain) == 99) {
+            err = abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                chain,
+                IValidiumRegistry.ChainStatus.None
+            );
+        } else if (tid == 0 || tid == 3) {
+            err = abi.encodeWithSelector(IRequestQueue.RequestQueueUnknownToken.selector, tid);
+        } else if (keyHash == 0 || keyHash >= R) {
+            err = abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidKeyHash.selector, keyHash);
+        } else if (refund == address(0)) {
+            err = abi.encodeWithSelector(IRequestQueue.RequestQueueZeroRefund.selector);
+        } else if (credited == 0 || credited >= TWO_128) {
+            err = abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, credited);
+        }
+        bytes32 before = _fingerprint();
+        if (err.length != 0) {
+            vm.expectRevert(err);
+            rq.depositErc20(chain, tid, accountIndex, keyHash, refund, amount);
+            assertEq(_fingerprint(), before, "no state change");
+            return;
+        }
+        uint64 pos = rq.depositErc20(chain, tid, accountIndex, keyHash, refund, amount);
+        uint256 w0 = 1 | (uint256(tid) << 8) | (uint256(accountIndex) << 40) | (credited << 72);
+        assertEq(rq.hashAt(chain, pos), _h(0, w0, keyHash, uint160(refund)), "item");
+        assertEq(rq.escrowed(chain, tid), credited, "escrowed");
+    }
+
+    // ---------------------------------------------------------------- forceWithdrawal
+
+    function test_forceWithdrawal_acceptsOwnerSignature() public {
+        rq.depositEth{value: 5 ether}(A, 3, KEY, REFUND);
+        ILedgerSignatureVerifier.ForcedWithdrawal memory w = _valid(A, 1);
+        uint256 keyHash = p2.hash([w.ax, w.ay]);
+        assertEq(sv.verifyForcedWithdrawal(A, w), keyHash, "verifier returns key hash");
+        uint256 w0 = 2 | (uint256(3) << 40) | (uint256(1 ether) << 72);
+        bytes32 next = _h(rq.hashAt(A, 1), w0, keyHash, uint160(RECIPIENT));
+        uint64 deadline = uint64(block.timestamp + DEADLINE);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(A, 2, w0, keyHash, uint160(RECIPIENT), next);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.ForcedRequestQueued(A, 2, 2, deadline, FEE);
+        assertEq(rq.forceWithdrawal{value: FEE}(A, w), 2, "position");
+        assertEq(rq.hashAt(A, 2), next, "hash");
+        assertEq(rq.forcedDeadline(A, 2), deadline, "deadline");
+        (uint256 paid, uint256 claimed) = rq.forcedFees(A);
+        assertEq(paid, FEE, "fee held");
+        assertEq(claimed, 0, "nothing claimed");
+        assertEq(rq.forcedInBlock(), 1, "counted");
+        // Each signed withdrawal once, even in a later block.
+        vm.roll(block.number + 1);
+        bytes32 id = keccak256(abi.encode(A, w.slot, w.tokenId, w.amount, w.recipient, w.salt, w.ax, w.ay));
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueSignatureUsed.selector, id));
+        rq.forceWithdrawal{value: FEE}(A, w);
+        // Another salt is another message.
+        rq.forceWithdrawal{value: FEE}(A, _valid(A, 2));
+        // The same signature does not verify for another chain.
+        vm.expectRevert(ILedgerSignatureVerifier.SignatureInvalid.selector);
+        rq.forceWithdrawal{value: FEE}(B, w);
+    }
+
+    function test_forceWithdrawal_rejectsTamperedAndMalformed() public {
+        ILedgerSignatureVerifier.ForcedWithdrawal memory w = _valid(A, 1);
+        bytes32 before = _fingerprint();
+        ILedgerSignatureVerifier.ForcedWithdrawal memory t = _valid(A, 1);
+        t.amount += 1;
+        vm.expectRevert(ILedgerSignatureVerifier.SignatureInvalid.selector);
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.recipient = address(0xB0B);
+        vm.expectRevert(ILedgerSignatureVerifier.SignatureInvalid.selector);
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.slot = 4;
+        vm.expectRevert(ILedgerSignatureVerifier.SignatureInvalid.selector);
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.tokenId = tokenId;
+        vm.expectRevert(ILedgerSignatureVerifier.SignatureInvalid.selector);
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.s = w.s + L;
+        vm.expectRevert(abi.encodeWithSelector(ILedgerSignatureVerifier.SignatureScalarOutOfRange.selector, t.s));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.salt = w.salt + R;
+        vm.expectRevert(abi.encodeWithSelector(ILedgerSignatureVerifier.SignatureNonCanonicalField.selector, t.salt));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.r8x = w.r8x + R;
+        vm.expectRevert(abi.encodeWithSelector(ILedgerSignatureVerifier.SignatureNonCanonicalField.selector, t.r8x));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.ay = w.ay ^ 1;
+        vm.expectRevert(abi.encodeWithSelector(ILedgerSignatureVerifier.SignaturePointNotOnCurve.selector, t.ax, t.ay));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _valid(A, 1);
+        t.r8y = w.r8y ^ 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(ILedgerSignatureVerifier.SignaturePointNotOnCurve.selector, t.r8x, t.r8y)
+        );
+        rq.forceWithdrawal{value: FEE}(A, t);
+        // The identity (0, 1) is on the curve and of small order: anyone could "sign" for it.
+        t = _valid(A, 1);
+        (t.ax, t.ay) = (0, 1);
+        vm.expectRevert(abi.encodeWithSelector(ILedgerSignatureVerifier.SignatureSmallOrderKey.selector, 0, 1));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    function test_forceWithdrawal_queueChecks() public {
+        bytes32 before = _fingerprint();
+        ILedgerSignatureVerifier.ForcedWithdrawal memory w = _valid(A, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueWrongFee.selector, 0, FEE));
+        rq.forceWithdrawal(A, w);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueWrongFee.selector, FEE + 1, FEE));
+        rq.forceWithdrawal{value: FEE + 1}(A, w);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueWrongFee.selector, FEE - 1, FEE));
+        rq.forceWithdrawal{value: FEE - 1}(A, w);
+        ILedgerSignatureVerifier.ForcedWithdrawal memory t = _signed(OWNER_KEY, A, 3, 0, 0, RECIPIENT, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, 0));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _signed(OWNER_KEY, A, 3, 0, TWO_128, RECIPIENT, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueInvalidAmount.selector, TWO_128));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _signed(OWNER_KEY, A, 3, 0, 1, address(0), 1);
+        vm.expectRevert(IRequestQueue.RequestQueueZeroRecipient.selector);
+        rq.forceWithdrawal{value: FEE}(A, t);
+        t = _signed(OWNER_KEY, A, 3, 9, 1, RECIPIENT, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueUnknownToken.selector, 9));
+        rq.forceWithdrawal{value: FEE}(A, t);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                UNKNOWN,
+                IValidiumRegistry.ChainStatus.None
+            )
+        );
+        rq.forceWithdrawal{value: FEE}(UNKNOWN, w);
+        config.pause();
+        vm.expectRevert(abi.encodeWithSelector(IClusterConfig.ConfigPaused.selector, config.pausedUntil()));
+        rq.forceWithdrawal{value: FEE}(A, w);
+        assertEq(_fingerprint(), before, "no state change");
+        assertEq(rq.forcedInBlock(), 0, "nothing counted");
+    }
+
+    /// @dev Hostile field values: exactly the valid signature is accepted; anything else reverts, unchanged.
+    function testFuzz_forceWithdrawal_hostileFields(uint256 which, uint256 value, uint256 fee) public {
+        ILedgerSignatureVerifier.ForcedWithdrawal memory w = _valid(A, 77);
+        uint256 field = which % 7;
+        if (field == 0) w.amount = value;
+        else if (field == 1) w.salt = value;
+        else if (field == 2) w.ax = value;
+        else if (field == 3) w.ay = value;
+        else if (field == 4) w.r8x = value;
+        else if (field == 5) w.r8y = value;
+        else w.s = value;
+        if (fee % 4 != 0) fee = FEE;
+        bytes32 before = _fingerprint();
+        (bool ok, ) = address(rq).call{value: fee}(abi.encodeCall(rq.forceWithdrawal, (A, w)));
+        ILedgerSignatureVerifier.ForcedWithdrawal memory v = _valid(A, 77);
+        bool same = keccak256(abi.encode(w)) == keccak256(abi.encode(v));
+        assertEq(ok, same && fee == FEE, "accepted iff valid and exact fee");
+        if (!ok) assertEq(_fingerprint(), before, "no state change");
+    }
+
+    // ---------------------------------------------------------------- forceMessage
+
+    function test_forceMessage_encodesAndEmits() public {
+        bytes32 payload = keccak256("hello");
+        uint256 w1 = uint256(keccak256(abi.encode(B, address(this), payload))) % R;
+        bytes32 next = _h(0, 3, w1, uint160(address(this)));
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.RequestQueued(B, 1, 3, w1, uint160(address(this)), next);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.ForcedMessage(B, 1, address(this), payload);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.ForcedRequestQueued(B, 1, 3, uint64(block.timestamp + DEADLINE), FEE);
+        assertEq(rq.forceMessage{value: FEE}(B, payload), 1, "position");
+        assertEq(rq.hashAt(B, 1), next, "hash");
+        assertEq(address(rq).balance, FEE, "fee held");
+    }
+
+    function testFuzz_forceMessage_rejections(uint8 chainPick, uint256 fee, bytes32 payload) public {
+        ChainId chain = [A, UNKNOWN][chainPick % 2];
+        fee = bound(fee, 0, 3 * FEE);
+        bytes memory err;
+        if (ChainId.unwrap(chain) == 99) {
+            err = abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                chain,
+                IValidiumRegistry.ChainStatus.None
+            );
+        } else if (fee != FEE) {
+            err = abi.encodeWithSelector(IRequestQueue.RequestQueueWrongFee.selector, fee, FEE);
+        }
+        bytes32 before = _fingerprint();
+        if (err.length == 0) {
+            rq.forceMessage{value: fee}(chain, payload);
+            return;
+        }
+        vm.expectRevert(err);
+        rq.forceMessage{value: fee}(chain, payload);
+        assertEq(_fingerprint(), before, "no state change");
+    }
+
+    // ---------------------------------------------------------------- rate limit
+
+    function test_rateLimit_perBlockClusterWide() public {
+        ILedgerSignatureVerifier.ForcedWithdrawal memory w = _valid(A, 1);
+        rq.forceWithdrawal{value: FEE}(B, _valid(B, 100));
+        for (uint256 i = 1; i < PER_BLOCK; ++i) _forceMessage(i % 2 == 0 ? A : B);
+        assertEq(rq.forcedInBlock(), PER_BLOCK, "full");
+        bytes32 before = _fingerprint();
+        vm.expectRevert(
+            abi.encodeWithSelector(IRequestQueue.RequestQueueRateLimited.selector, block.number, PER_BLOCK)
+        );
+        rq.forceMessage{value: FEE}(C, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRequestQueue.RequestQueueRateLimited.selector, block.number, PER_BLOCK)
+        );
+        rq.forceWithdrawal{value: FEE}(A, w);
+        assertEq(_fingerprint(), before, "no state change");
+        // Deposits are not forced requests.
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        vm.roll(block.number + 1);
+        assertEq(rq.forcedInBlock(), 0, "new block");
+        _forceMessage(C);
+        assertEq(rq.forcedInBlock(), 1, "counted again");
+        // A lower limit applies at once.
+        config.setParam(uint256(IClusterConfig.Param.ForcedPerBlock), 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueRateLimited.selector, block.number, 1));
+        rq.forceMessage{value: FEE}(C, bytes32(0));
+    }
+
+    function testFuzz_rateLimit_acrossBlocks(uint8[6] memory perBlock) public {
+        for (uint256 b; b < perBlock.length; ++b) {
+            vm.roll(block.number + 1);
+            uint256 n = bound(perBlock[b], 0, PER_BLOCK + 3);
+            for (uint256 i; i < n; ++i) {
+                if (i < PER_BLOCK) {
+                    _forceMessage([A, B, C][i % 3]);
+                } else {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(IRequestQueue.RequestQueueRateLimited.selector, block.number, PER_BLOCK)
+                    );
+                    rq.forceMessage{value: FEE}(A, bytes32(i));
+                }
+            }
+            assertEq(rq.forcedInBlock(), n < PER_BLOCK ? n : PER_BLOCK, "count");
+        }
+    }
+
+    // ---------------------------------------------------------------- freeze
+
+    function test_freeze_afterDeadlineWhenUnconsumed() public {
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+        uint64 pos = _forceMessage(A);
+        uint256 deadline = rq.forcedDeadline(A, pos);
+        _update(A, 1); // consumes the deposit only
+        vm.warp(deadline);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueDeadlineNotPassed.selector, A, pos, deadline));
+        rq.freeze(A, pos);
+        vm.warp(deadline + 1);
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.ChainFreezeTriggered(A, pos, address(0xF1));
+        vm.prank(address(0xF1));
+        rq.freeze(A, pos);
+        assertTrue(registry.chainStatus(A) == IValidiumRegistry.ChainStatus.Frozen, "frozen");
+        // Frozen: no second freeze.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRequestQueue.RequestQueueChainNotActive.selector,
+                A,
+                IValidiumRegistry.ChainStatus.Frozen
+            )
+        );
+        rq.freeze(A, pos);
+    }
+
+    function test_freeze_rejections() public {
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND); // 1: deposit
+        _forceMessage(A); // 2: forced, consumed below
+        _forceMessage(A); // 3: forced, unconsumed
+        _update(A, 2);
+        vm.warp(block.timestamp + DEADLINE + 1);
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueNotForced.selector, A, 1));
+        rq.freeze(A, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueNotForced.selector, A, 0));
+        rq.freeze(A, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueuePositionBeyondEnd.selector, A, 4, 3));
+        rq.freeze(A, 4);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueuePositionBeyondEnd.selector, B, 1, 0));
+        rq.freeze(B, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueForcedConsumed.selector, A, 2, 2));
+        rq.freeze(A, 2);
+        assertEq(_fingerprint(), before, "no state change");
+        // The unconsumed one freezes; once the operator consumed it, it would not have.
+        rq.freeze(A, 3);
+        assertTrue(registry.chainStatus(A) == IValidiumRegistry.ChainStatus.Frozen, "frozen");
+    }
+
+    function test_freeze_notAfterConsumingUpdate() public {
+        uint64 pos = _forceMessage(B);
+        _update(B, pos);
+        vm.warp(block.timestamp + 30 days);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueForcedConsumed.selector, B, pos, pos));
+        rq.freeze(B, pos);
+    }
+
+    function test_freeze_deadlineRestartsForNewOperator() public {
+        uint64 pos = _forceMessage(A);
+        uint256 deadline = rq.forcedDeadline(A, pos);
+        // Operator change: announce, approve, wait UpgradeDelay (7 days), activate; the old deadline passes first.
+        IValidiumRegistry.SecurityConfig memory sec = registry.securityConfig(A);
+        sec.operator = address(0x2001);
+        vm.prank(registry.chainGovernance(A));
+        bytes32 changeHash = registry.announceSecurityChange(A, sec);
+        registry.approveSecurityChange(A, changeHash);
+        vm.warp(deadline);
+        registry.activateSecurityChange(A);
+        assertEq(registry.operatorSince(A), block.timestamp, "operatorSince");
+        uint256 restarted = block.timestamp + DEADLINE;
+        vm.warp(deadline + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRequestQueue.RequestQueueDeadlineNotPassed.selector, A, pos, restarted)
+        );
+        rq.freeze(A, pos);
+        vm.warp(restarted);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRequestQueue.RequestQueueDeadlineNotPassed.selector, A, pos, restarted)
+        );
+        rq.freeze(A, pos);
+        vm.warp(restarted + 1);
+        rq.freeze(A, pos);
+        assertTrue(registry.chainStatus(A) == IValidiumRegistry.ChainStatus.Frozen, "frozen");
+    }
+
+    function testFuzz_freeze_exactlyAfterDeadline(uint256 dt, bool consume) public {
+        uint64 pos = _forceMessage(B);
+        uint256 deadline = rq.forcedDeadline(B, pos);
+        if (consume) _update(B, pos);
+        vm.warp(bound(dt, block.timestamp, deadline + 365 days));
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, ) = address(rq).call(abi.encodeCall(rq.freeze, (B, pos)));
+        assertEq(ok, !consume && block.timestamp > deadline, "freezes iff unconsumed and overdue");
+        assertEq(registry.chainStatus(B) == IValidiumRegistry.ChainStatus.Frozen, ok, "frozen iff freeze succeeded");
+    }
+
+    // ---------------------------------------------------------------- fees
+
+    function test_claimFees_exactlyConsumedOnce() public {
+        _forceMessage(B); // 1
+        rq.depositEth{value: 1 ether}(B, 0, KEY, REFUND); // 2
+        _forceMessage(B); // 3
+        _forceMessage(B); // 4
+        assertEq(rq.claimableFees(B), 0, "nothing consumed");
+        _update(B, 3);
+        assertEq(rq.claimableFees(B), 2 * FEE, "items 1 and 3");
+        bytes32 before = _fingerprint();
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueNotOperator.selector, B, address(this)));
+        rq.claimFees(B, address(this));
+        vm.prank(OP_A);
+        vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueNotOperator.selector, B, OP_A));
+        rq.claimFees(B, OP_A);
+        vm.prank(OP_B);
+        vm.expectRevert(IRequestQueue.RequestQueueZeroFeeRecipient.selector);
+        rq.claimFees(B, address(0));
+        assertEq(_fingerprint(), before, "no state change");
+        uint256 balance = address(0x5EE).balance;
+        vm.expectEmit(address(rq));
+        emit IRequestQueue.FeesClaimed(B, address(0x5EE), 3, 2 * FEE);
+        vm.prank(OP_B);
+        assertEq(rq.claimFees(B, address(0x5EE)), 2 * FEE, "paid");
+        assertEq(address(0x5EE).balance - balance, 2 * FEE, "received");
+        vm.prank(OP_B);
+        assertEq(rq.claimFees(B, address(0x5EE)), 0, "once");
+        (uint256 paid, uint256 claimed) = rq.forcedFees(B);
+        assertEq(paid, 3 * FEE, "paid in");
+        assertEq(claimed, 2 * FEE, "claimed");
+        assertEq(address(rq).balance, 1 ether + FEE, "escrow and unclaimed fee stay");
+        _update(B, 4);
+        vm.prank(OP_B);
+        assertEq(rq.claimFees(B, address(0x5EE)), FEE, "the last one");
+        assertEq(address(rq).balance, 1 ether, "escrow stays");
+    }
+
+    function test_claimFees_reentrancyPaysOnce() public {
+        _forceMessage(C);
+        _forceMessage(C);
+        _update(C, 2);
+        assertEq(claimer.claim(), 2 * FEE, "paid");
+        assertEq(claimer.received(), 2 * FEE, "received once");
+        assertEq(
+            claimer.reentryError(),
+            abi.encodeWithSelector(ReentrancyGuard.ReentrancyGuardReentrantCall.selector),
+            "re-entry refused"
+        );
+        assertEq(address(rq).balance, 0, "nothing left");
+    }
+
+    function testFuzz_claimFees_matchesConsumedForcedItems(uint256 seed, uint8 n, uint8 consumeAt) public {
+        n = uint8(bound(n, 1, 20));
+        uint256 forcedUpTo;
+        uint64 upTo = uint64(bound(consumeAt, 0, n));
+        for (uint64 i = 1; i <= n; ++i) {
+            if (i % PER_BLOCK == 0) vm.roll(block.number + 1);
+            if (uint256(keccak256(abi.encode(seed, i))) % 2 == 0) {
+                _forceMessage(A);
+                if (i <= upTo) forcedUpTo += FEE;
+            } else {
+                rq.depositEth{value: 1}(A, 0, KEY, REFUND);
+            }
+        }
+        if (upTo != 0) _update(A, upTo);
+        vm.prank(OP_A);
+        assertEq(rq.claimFees(A, address(0x5EE)), forcedUpTo, "fees of consumed forced items");
+        vm.prank(OP_A);
+        assertEq(rq.claimFees(A, address(0x5EE)), 0, "once");
     }
 }

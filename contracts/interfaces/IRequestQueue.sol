@@ -12,9 +12,11 @@ import {IValidiumRegistry} from "./IValidiumRegistry.sol";
 ///         `h_{n+1} = H_4(h_n, w0, w1, w2)`, `h_0 = 0`; docs/PROTOCOL.md "Forced operations and freeze" the
 ///         forced kinds' fee, deadline, rate limit and the freeze rule.
 /// @dev Invariants: a chain's queue only grows; `hashAt(c, n)` never changes once position `n` exists;
-///      `escrowed(c, t)` equals the amount of token t received for deposits into chain `c` (nothing is paid out
-///      of the escrow yet); the fees held for chain `c` are the forced fees paid for it minus those claimed, and
-///      only fees of items the chain's latest commitment consumed are ever claimed, each once.
+///      `escrowed(c, t)` equals the amount of token t received for deposits into chain `c` minus the amounts
+///      paid out of `c` in t by `claimWithdrawal`, `escape` and `reclaimDeposit` (each payout is capped by it, so
+///      a chain never pays more than was deposited into it); the fees held for chain `c` are the forced fees
+///      paid for it minus those claimed, and only fees of items the chain's latest commitment consumed are ever
+///      claimed, each once.
 interface IRequestQueue {
     /// @notice The chain is not registered in the registry, or not active (frozen or ejected): a deposit
     ///         into it could not be consumed by an update.
@@ -58,6 +60,38 @@ interface IRequestQueue {
     error RequestQueueZeroFeeRecipient();
     /// @notice Sending the claimed fees failed.
     error RequestQueueFeeTransferFailed(address to, uint256 amount);
+    /// @notice Commitment `index` of `chainId` is not final yet: the newest final commitment is `finalized`.
+    error RequestQueueCommitmentNotFinal(ChainId chainId, uint32 index, uint32 finalized);
+    /// @notice Commitment `index` of `chainId` committed no withdrawal root (zero): it has nothing to claim.
+    error RequestQueueNoWithdrawalRoot(ChainId chainId, uint32 index);
+    /// @notice Withdrawal slot `k` does not fit in a tree of `depth` levels (`k ≥ 2^depth`), or `depth > 32`.
+    error RequestQueueWithdrawalSlotOutOfRange(uint32 k, uint256 depth);
+    /// @notice The entry and its siblings hash to `computed`, not to the commitment's withdrawal root `root`.
+    error RequestQueueInvalidWithdrawalProof(ChainId chainId, uint32 index, bytes32 root, bytes32 computed);
+    /// @notice Withdrawal entry `k` of commitment `index` of `chainId` was already paid.
+    error RequestQueueWithdrawalClaimed(ChainId chainId, uint32 index, uint32 k);
+    /// @notice The payout of `amount` of token `tokenId` exceeds what `chainId` holds in escrow (`escrowed`).
+    error RequestQueueInsufficientEscrow(ChainId chainId, uint32 tokenId, uint256 amount, uint256 escrowed);
+    /// @notice Sending a payout (ETH) to `to` failed.
+    error RequestQueueTransferFailed(address to, uint256 amount);
+    /// @notice Escapes and deposit reclaims need a Frozen chain; `chainId` is `status`.
+    error RequestQueueChainNotFrozen(ChainId chainId, IValidiumRegistry.ChainStatus status);
+    /// @notice The frozen chain registered no escape verifier.
+    error RequestQueueNoEscapeVerifier(ChainId chainId);
+    /// @notice Account `accountId` of `chainId` has already escaped.
+    error RequestQueueAlreadyEscaped(ChainId chainId, uint256 accountId);
+    /// @notice The escape verifier returned a token id above 2^32 - 1.
+    error RequestQueueEscapeTokenOutOfRange(uint256 tokenId);
+    /// @notice The item at `position` of `chainId`'s queue is not a deposit (kind 1), or `position` is 0.
+    error RequestQueueNotDeposit(ChainId chainId, uint64 position);
+    /// @notice The given `(w0, w1, w2)` is not the item at `position`: `H_4(hashAt(position - 1), w0, w1, w2)`
+    ///         differs from `hashAt(position)`, or a word is not below the field order.
+    error RequestQueueItemMismatch(ChainId chainId, uint64 position);
+    /// @notice The deposit at `position` was consumed by the chain's newest final commitment (queue position
+    ///         `consumed` ≥ `position`): the chain credited or refunded it, so it is not reclaimable.
+    error RequestQueueDepositConsumed(ChainId chainId, uint64 position, uint64 consumed);
+    /// @notice The deposit at `position` of `chainId` was already reclaimed.
+    error RequestQueueDepositReclaimed(ChainId chainId, uint64 position);
 
     /// @notice An item was appended to `chainId`'s queue; `position` is the queue length after it, and
     ///         `rollingHash` the hash stored at that position.
@@ -87,6 +121,32 @@ interface IRequestQueue {
     event ChainFreezeTriggered(ChainId indexed chainId, uint64 indexed position, address indexed caller);
     /// @notice The chain's operator claimed `amount` wei of forced fees, up to queue position `upTo`, to `to`.
     event FeesClaimed(ChainId indexed chainId, address indexed to, uint64 upTo, uint256 amount);
+    /// @notice Withdrawal entry `k` of final commitment `index` of `chainId` paid `amount` of `tokenId` to
+    ///         `recipient`.
+    event WithdrawalClaimed(
+        ChainId indexed chainId,
+        uint32 indexed index,
+        uint32 k,
+        address indexed recipient,
+        uint32 tokenId,
+        uint256 amount
+    );
+    /// @notice Account `accountId` of frozen `chainId` escaped: `amount` of `tokenId` paid to `recipient`.
+    event Escaped(
+        ChainId indexed chainId,
+        uint256 indexed accountId,
+        address indexed recipient,
+        uint32 tokenId,
+        uint256 amount
+    );
+    /// @notice The unconsumed deposit at `position` of frozen `chainId` was paid back to its `refund` address.
+    event DepositReclaimed(
+        ChainId indexed chainId,
+        uint64 indexed position,
+        address indexed refund,
+        uint32 tokenId,
+        uint256 amount
+    );
 
     /// @notice Deposits `msg.value` wei of ETH (token id 0) into account slot `accountIndex` of `chainId`
     ///         for the key with Poseidon hash `keyHash`; if the chain cannot credit it (slot taken by another
@@ -149,6 +209,54 @@ interface IRequestQueue {
     /// @return amount The wei paid (may be 0).
     function claimFees(ChainId chainId, address to) external returns (uint256 amount);
 
+    /// @notice Pays withdrawal entry `k` of `chainId`'s commitment `index` (docs/LEDGER.md §6): the commitment
+    ///         must be final (`index ≤` the registry's finalized index) with a non-zero
+    ///         `registry.withdrawalRoot(chainId, index)`; `E_k = H_3(recipient, tokenId, amount)` and `siblings`
+    ///         (leaf level first, `H_2(left, right)` nodes, bit i of `k` set: the node is the right child) must
+    ///         hash to that root; each `(chainId, index, k)` is paid once, and at most `escrowed(chainId,
+    ///         tokenId)`. Anyone may submit it; the money always goes to `recipient`. Works in any chain status
+    ///         (Active, Frozen, Ejected): only finality matters.
+    /// @param chainId The chain whose commitment lists the withdrawal.
+    /// @param index The final commitment.
+    /// @param k The slot of the entry in the batch's withdrawal list (`k < 2^siblings.length`).
+    /// @param recipient The entry's settlement-chain recipient (non-zero), who is paid.
+    /// @param tokenId The entry's token (0: ETH).
+    /// @param amount The entry's amount (below the field order).
+    /// @param siblings The Merkle path, `log2 K` nodes (empty for K = 1).
+    function claimWithdrawal(
+        ChainId chainId,
+        uint32 index,
+        uint32 k,
+        address recipient,
+        uint32 tokenId,
+        uint256 amount,
+        uint256[] calldata siblings
+    ) external;
+
+    /// @notice Pays an account of a Frozen chain its balance in the chain's newest final state (docs/LEDGER.md
+    ///         §9): the chain's escape verifier (`registry.securityConfig(chainId).escapeVerifier`, non-zero)
+    ///         checks `proof` against the registry's finalized root (never a pending one) and returns
+    ///         `(accountId, tokenId, amount)`; each `(chainId, accountId)` is paid once, at most
+    ///         `escrowed(chainId, tokenId)`, to `recipient` (bound into the owner's signature). Frozen chains only:
+    ///         an Active chain still serves withdrawals, and an Ejected one may have been ejected for a bad state.
+    function escape(ChainId chainId, address recipient, bytes calldata proof) external;
+
+    /// @notice Pays the deposit at `position` (1-based) of a Frozen chain back to its refund address `w2` when the
+    ///         chain's newest final commitment never consumed it (`position >
+    ///         registry.commitmentQueuePosition(chainId, finalizedIndex)`): `(w0, w1, w2)` must be the item
+    ///         (`H_4(hashAt(position - 1), w0, w1, w2) = hashAt(position)`) and a deposit (kind 1); token and
+    ///         amount come from `w0`; once per position, at most `escrowed(chainId, tokenId)`. Anyone may call.
+    function reclaimDeposit(ChainId chainId, uint64 position, uint256 w0, uint256 w1, uint256 w2) external;
+
+    /// @notice Whether withdrawal entry `k` of commitment `index` of `chainId` has been paid.
+    function isWithdrawalClaimed(ChainId chainId, uint32 index, uint32 k) external view returns (bool);
+
+    /// @notice Whether account `accountId` of `chainId` has escaped.
+    function hasEscaped(ChainId chainId, uint256 accountId) external view returns (bool);
+
+    /// @notice Whether the deposit at `position` of `chainId` has been reclaimed.
+    function isDepositReclaimed(ChainId chainId, uint64 position) external view returns (bool);
+
     /// @notice Number of items ever queued for `chainId`.
     function length(ChainId chainId) external view returns (uint64);
 
@@ -204,6 +312,12 @@ interface IRequestQueue {
 
     /// @notice The Poseidon (4 inputs) contract used for the rolling hash.
     function poseidon() external view returns (address);
+
+    /// @notice The Poseidon (2 inputs) contract: withdrawal tree nodes.
+    function poseidon2() external view returns (address);
+
+    /// @notice The Poseidon (3 inputs) contract: withdrawal entries.
+    function poseidon3() external view returns (address);
 
     /// @notice The registry whose chains this queue serves.
     function registry() external view returns (address);

@@ -8,7 +8,10 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IClusterConfig} from "../interfaces/IClusterConfig.sol";
+import {IEscapeVerifier} from "../interfaces/IEscapeVerifier.sol";
 import {ILedgerSignatureVerifier} from "../interfaces/ILedgerSignatureVerifier.sol";
+import {IPoseidon2} from "../interfaces/IPoseidon2.sol";
+import {IPoseidon3} from "../interfaces/IPoseidon3.sol";
 import {IPoseidon4} from "../interfaces/IPoseidon4.sol";
 import {IRequestQueue} from "../interfaces/IRequestQueue.sol";
 import {IValidiumRegistry} from "../interfaces/IValidiumRegistry.sol";
@@ -20,12 +23,16 @@ import {ChainId} from "../types/ChainId.sol";
 ///         deposits of ETH and registered ERC-20 tokens (kind 1), forced withdrawals signed by an account owner
 ///         (kind 2) and forced messages (kind 3). A forced request that the chain's commitments leave
 ///         unconsumed past its deadline lets anyone freeze the chain (docs/PROTOCOL.md "Forced operations and
-///         freeze"); its fee goes to the operator whose commitment consumed it.
+///         freeze"); its fee goes to the operator whose commitment consumed it. The escrow pays out through
+///         withdrawal claims against final commitments, escapes from frozen chains and reclaims of deposits a
+///         frozen chain never consumed (docs/PROTOCOL.md "Payouts: withdrawal claims, escape, deposit reclaim").
 /// @dev Invariants:
 ///      - `_length[c]` only grows, by one per queued item; `_hashes[c][n]` is written once, when item n-1 is
 ///        queued, and equals H_4(_hashes[c][n-1], w0, w1, w2) with `_hashes[c][0] = 0`.
-///      - `_escrowed[c][t]` is the sum of the amounts credited by deposits of token t into c; there is no
-///        payout path of the escrow yet.
+///      - `_escrowed[c][t]` is the sum of the amounts credited by deposits of token t into c minus the amounts
+///        paid out of c in t (claims, escapes, reclaims); every payout is capped by it, so a chain never pays
+///        more than was deposited into it, whatever its proofs say. Each withdrawal entry (c, index, k), each
+///        escaping account (c, accountId) and each reclaimed deposit (c, position) is paid at most once.
 ///      - Every queued item satisfies the encoding ranges of LEDGER.md §4 (kind 1: amount < 2^128,
 ///        0 < keyHash < r, refund ≠ 0; kind 2: 0 < amount < 2^128, recipient ≠ 0, a verified key hash), so the
 ///        circuit can always consume it.
@@ -66,9 +73,17 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     mapping(ChainId => uint256) private _claimed;
     /// @dev Signed forced withdrawals already queued.
     mapping(bytes32 => bool) private _usedSignatures;
+    /// @dev Claimed withdrawal entries: chain, commitment index, word k / 256 → bitmap of k mod 256.
+    mapping(ChainId => mapping(uint32 => mapping(uint256 => uint256))) private _claimedEntries;
+    /// @dev Accounts of a frozen chain already paid by an escape.
+    mapping(ChainId => mapping(uint256 => bool)) private _escaped;
+    /// @dev Deposits already paid back by `reclaimDeposit`, by chain and position.
+    mapping(ChainId => mapping(uint64 => bool)) private _reclaimed;
 
     IValidiumRegistry private immutable _registry;
     IPoseidon4 private immutable _poseidon;
+    IPoseidon2 private immutable _poseidon2;
+    IPoseidon3 private immutable _poseidon3;
     ILedgerSignatureVerifier private immutable _signatureVerifier;
     /// @dev The cluster configuration, whose guardian pause stops new requests and whose parameters set the
     ///      forced fee, deadline and rate limit.
@@ -79,21 +94,30 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     uint8 private constant _KIND_FORCED_WITHDRAWAL = 2;
     uint8 private constant _KIND_FORCED_MESSAGE = 3;
     uint32 private constant _TOKEN_ETH = 0;
+    /// @dev Most levels of a withdrawal tree (K ≤ 2^32 slots).
+    uint256 private constant _MAX_WITHDRAWAL_DEPTH = 32;
 
     /// @param registry_ The registry whose chains this queue serves.
     /// @param poseidon_ The circomlibjs-generated Poseidon contract with four inputs.
+    /// @param poseidon2_ The circomlibjs-generated Poseidon contract with two inputs (withdrawal tree nodes).
+    /// @param poseidon3_ The circomlibjs-generated Poseidon contract with three inputs (withdrawal entries).
     /// @param signatureVerifier_ The verifier of owners' forced-withdrawal signatures.
     /// @param admin The holder of the admin and token admin roles.
     constructor(
         IValidiumRegistry registry_,
         IPoseidon4 poseidon_,
+        IPoseidon2 poseidon2_,
+        IPoseidon3 poseidon3_,
         ILedgerSignatureVerifier signatureVerifier_,
         address admin
     ) {
         if (address(registry_) == address(0) || address(poseidon_) == address(0)) revert RequestQueueZeroAddress();
+        if (address(poseidon2_) == address(0) || address(poseidon3_) == address(0)) revert RequestQueueZeroAddress();
         if (address(signatureVerifier_) == address(0) || admin == address(0)) revert RequestQueueZeroAddress();
         _registry = registry_;
         _poseidon = poseidon_;
+        _poseidon2 = poseidon2_;
+        _poseidon3 = poseidon3_;
         _signatureVerifier = signatureVerifier_;
         _config = registry_.clusterConfig();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -213,6 +237,100 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
         // slither-disable-next-line arbitrary-send-eth (to is chosen by the chain's operator, paid its own fees)
         (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert RequestQueueFeeTransferFailed(to, amount);
+    }
+
+    /// @inheritdoc IRequestQueue
+    /// @dev Checks, then the claimed bit and the escrow, then the transfer (CEI); nonReentrant besides.
+    function claimWithdrawal(
+        ChainId chainId,
+        uint32 index,
+        uint32 k,
+        address recipient,
+        uint32 tokenId,
+        uint256 amount,
+        uint256[] calldata siblings
+    ) external nonReentrant {
+        (uint32 finalized, ) = _registry.finalizedCommitment(chainId);
+        if (index > finalized) revert RequestQueueCommitmentNotFinal(chainId, index, finalized);
+        bytes32 root = _registry.withdrawalRoot(chainId, index);
+        if (root == bytes32(0)) revert RequestQueueNoWithdrawalRoot(chainId, index);
+        if (recipient == address(0)) revert RequestQueueZeroRecipient();
+        if (amount >= _FIELD_R) revert RequestQueueInvalidAmount(amount);
+        bytes32 computed = _withdrawalPathRoot(recipient, tokenId, amount, k, siblings);
+        if (computed != root) revert RequestQueueInvalidWithdrawalProof(chainId, index, root, computed);
+        _markClaimed(chainId, index, k);
+        _debit(chainId, tokenId, amount);
+        emit WithdrawalClaimed(chainId, index, k, recipient, tokenId, amount);
+        _pay(tokenId, recipient, amount);
+    }
+
+    /// @inheritdoc IRequestQueue
+    function escape(ChainId chainId, address recipient, bytes calldata proof) external nonReentrant {
+        IValidiumRegistry.ChainStatus status = _registry.chainStatus(chainId);
+        if (status != IValidiumRegistry.ChainStatus.Frozen) revert RequestQueueChainNotFrozen(chainId, status);
+        if (recipient == address(0)) revert RequestQueueZeroRecipient();
+        address verifier = _registry.securityConfig(chainId).escapeVerifier;
+        if (verifier == address(0)) revert RequestQueueNoEscapeVerifier(chainId);
+        (, IValidiumRegistry.CommitmentInfo memory info) = _registry.finalizedCommitment(chainId);
+        (uint256 accountId, uint256 tokenId, uint256 amount) = IEscapeVerifier(verifier).verifyEscape(
+            chainId,
+            info.root,
+            recipient,
+            proof
+        );
+        if (tokenId > type(uint32).max) revert RequestQueueEscapeTokenOutOfRange(tokenId);
+        if (_escaped[chainId][accountId]) revert RequestQueueAlreadyEscaped(chainId, accountId);
+        _escaped[chainId][accountId] = true;
+        _debit(chainId, uint32(tokenId), amount);
+        emit Escaped(chainId, accountId, recipient, uint32(tokenId), amount);
+        _pay(uint32(tokenId), recipient, amount);
+    }
+
+    /// @inheritdoc IRequestQueue
+    function reclaimDeposit(
+        ChainId chainId,
+        uint64 position,
+        uint256 w0,
+        uint256 w1,
+        uint256 w2
+    ) external nonReentrant {
+        IValidiumRegistry.ChainStatus status = _registry.chainStatus(chainId);
+        if (status != IValidiumRegistry.ChainStatus.Frozen) revert RequestQueueChainNotFrozen(chainId, status);
+        uint64 len = _length[chainId];
+        if (position > len) revert RequestQueuePositionBeyondEnd(chainId, position, len);
+        if (position == 0) revert RequestQueueNotDeposit(chainId, position);
+        if (w0 >= _FIELD_R || w1 >= _FIELD_R || w2 >= _FIELD_R) revert RequestQueueItemMismatch(chainId, position);
+        bytes32 h = bytes32(_poseidon.poseidon([uint256(_hashes[chainId][position - 1]), w0, w1, w2]));
+        if (h != _hashes[chainId][position]) revert RequestQueueItemMismatch(chainId, position);
+        if (w0 & 0xff != _KIND_DEPOSIT) revert RequestQueueNotDeposit(chainId, position);
+        (uint32 finalized, ) = _registry.finalizedCommitment(chainId);
+        uint64 consumed = _registry.commitmentQueuePosition(chainId, finalized);
+        // solhint-disable-next-line gas-strict-inequalities
+        if (position <= consumed) revert RequestQueueDepositConsumed(chainId, position, consumed);
+        if (_reclaimed[chainId][position]) revert RequestQueueDepositReclaimed(chainId, position);
+        _reclaimed[chainId][position] = true;
+        // A stored item's fields are in range (LEDGER.md §4): amount < 2^128, w2 < 2^160.
+        uint32 tokenId = uint32(w0 >> 8);
+        uint256 amount = w0 >> 72;
+        address refund = address(uint160(w2));
+        _debit(chainId, tokenId, amount);
+        emit DepositReclaimed(chainId, position, refund, tokenId, amount);
+        _pay(tokenId, refund, amount);
+    }
+
+    /// @inheritdoc IRequestQueue
+    function isWithdrawalClaimed(ChainId chainId, uint32 index, uint32 k) external view returns (bool) {
+        return (_claimedEntries[chainId][index][k >> 8] >> (k & 0xff)) & 1 == 1;
+    }
+
+    /// @inheritdoc IRequestQueue
+    function hasEscaped(ChainId chainId, uint256 accountId) external view returns (bool) {
+        return _escaped[chainId][accountId];
+    }
+
+    /// @inheritdoc IRequestQueue
+    function isDepositReclaimed(ChainId chainId, uint64 position) external view returns (bool) {
+        return _reclaimed[chainId][position];
     }
 
     /// @inheritdoc IRequestQueue
@@ -342,6 +460,16 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRequestQueue
+    function poseidon2() external view returns (address) {
+        return address(_poseidon2);
+    }
+
+    /// @inheritdoc IRequestQueue
+    function poseidon3() external view returns (address) {
+        return address(_poseidon3);
+    }
+
+    /// @inheritdoc IRequestQueue
     function registry() external view returns (address) {
         return address(_registry);
     }
@@ -357,6 +485,57 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
         _length[chainId] = position;
         _hashes[chainId][position] = next;
         emit RequestQueued(chainId, position, w0, w1, w2, next);
+    }
+
+    /// @dev The root of the withdrawal tree with entry `H_3(recipient, tokenId, amount)` at slot `k` and the path
+    ///      `siblings` (leaf level first; bit i of k set: the node is the right child at level i).
+    function _withdrawalPathRoot(
+        address recipient,
+        uint32 tokenId,
+        uint256 amount,
+        uint32 k,
+        uint256[] calldata siblings
+    ) private view returns (bytes32) {
+        uint256 depth = siblings.length;
+        if (depth > _MAX_WITHDRAWAL_DEPTH || k >> depth != 0) revert RequestQueueWithdrawalSlotOutOfRange(k, depth);
+        uint256 node = _poseidon3.poseidon([uint256(uint160(recipient)), uint256(tokenId), amount]);
+        for (uint256 i; i < depth; ++i) {
+            node =
+                (k >> i) & 1 == 0 ? _poseidon2.poseidon([node, siblings[i]]) : _poseidon2.poseidon([siblings[i], node]);
+        }
+        return bytes32(node);
+    }
+
+    /// @dev Sets the claimed bit of entry `k` of commitment `index`; reverts when it is already set.
+    function _markClaimed(ChainId chainId, uint32 index, uint32 k) private {
+        mapping(uint256 => uint256) storage words = _claimedEntries[chainId][index];
+        uint256 word = k >> 8;
+        uint256 bit = 1 << (k & 0xff);
+        uint256 claimed = words[word];
+        if (claimed & bit != 0) revert RequestQueueWithdrawalClaimed(chainId, index, k);
+        words[word] = claimed | bit;
+    }
+
+    /// @dev Takes `amount` of token `tokenId` out of `chainId`'s escrow; reverts when the escrow holds less.
+    function _debit(ChainId chainId, uint32 tokenId, uint256 amount) private {
+        uint256 held = _escrowed[chainId][tokenId];
+        if (amount > held) revert RequestQueueInsufficientEscrow(chainId, tokenId, amount, held);
+        unchecked {
+            _escrowed[chainId][tokenId] = held - amount;
+        }
+    }
+
+    /// @dev Sends `amount` of token `tokenId` (0: ETH) to `to`, after every state change of the caller.
+    function _pay(uint32 tokenId, address to, uint256 amount) private {
+        if (tokenId == _TOKEN_ETH) {
+            // slither-disable-next-line arbitrary-send-eth,low-level-calls (to is the proven recipient)
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert RequestQueueTransferFailed(to, amount);
+        } else {
+            address token = _tokens[tokenId];
+            if (token == address(0)) revert RequestQueueUnknownToken(tokenId);
+            IERC20(token).safeTransfer(to, amount);
+        }
     }
 
     /// @dev Reverts unless `chainId` is Active in the registry.

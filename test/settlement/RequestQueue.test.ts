@@ -88,6 +88,8 @@ async function queueFixture(): Promise<QueueFixture> {
   const queue = (await ethers.deployContract("RequestQueue", [
     await registry.getAddress(),
     poseidonAddress,
+    await generated(2),
+    await generated(3),
     await signatureVerifier.getAddress(),
     admin.address,
   ])) as unknown as RequestQueue;

@@ -7,6 +7,8 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {ClusterConfig} from "../../contracts/governance/ClusterConfig.sol";
 import {IClusterConfig} from "../../contracts/interfaces/IClusterConfig.sol";
 import {ILedgerSignatureVerifier} from "../../contracts/interfaces/ILedgerSignatureVerifier.sol";
+import {IPoseidon2} from "../../contracts/interfaces/IPoseidon2.sol";
+import {IPoseidon3} from "../../contracts/interfaces/IPoseidon3.sol";
 import {IPoseidon4} from "../../contracts/interfaces/IPoseidon4.sol";
 import {IRequestQueue} from "../../contracts/interfaces/IRequestQueue.sol";
 import {IValidiumRegistry} from "../../contracts/interfaces/IValidiumRegistry.sol";
@@ -20,7 +22,7 @@ import {LedgerSignatureVerifier} from "../../contracts/verifiers/LedgerSignature
 import {ConfigDefaults} from "./utils/ConfigDefaults.sol";
 import {FeeOnTransferERC20, MockERC20} from "./utils/MockERC20.sol";
 import {MockPoseidon4} from "./utils/MockPoseidon4.sol";
-import {KeccakPoseidon2, KeccakPoseidon5} from "./utils/MockPoseidons.sol";
+import {KeccakPoseidon2, KeccakPoseidon3, KeccakPoseidon5} from "./utils/MockPoseidons.sol";
 import {Test} from "./utils/Test.sol";
 import {AcceptingVerifier} from "./utils/Verifiers.sol";
 
@@ -67,7 +69,14 @@ contract RequestQueueTest is Test {
         _register(C);
         _register(MAX);
         poseidon = new MockPoseidon4();
-        rq = new RequestQueue(registry, poseidon, _sigVerifier(poseidon), address(this));
+        rq = new RequestQueue(
+            registry,
+            poseidon,
+            new KeccakPoseidon2(),
+            new KeccakPoseidon3(),
+            _sigVerifier(poseidon),
+            address(this)
+        );
         vm.deal(address(this), 1 << 200);
     }
 
@@ -302,13 +311,19 @@ contract RequestQueueTest is Test {
     function test_constructor_revertsOnZeroAddress() public {
         ILedgerSignatureVerifier sv = _sigVerifier(poseidon);
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(IValidiumRegistry(address(0)), IPoseidon4(address(1)), sv, address(this));
+        IPoseidon2 p2 = IPoseidon2(address(2));
+        IPoseidon3 p3 = IPoseidon3(address(3));
+        new RequestQueue(IValidiumRegistry(address(0)), IPoseidon4(address(1)), p2, p3, sv, address(this));
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(registry, IPoseidon4(address(0)), sv, address(this));
+        new RequestQueue(registry, IPoseidon4(address(0)), p2, p3, sv, address(this));
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(registry, poseidon, ILedgerSignatureVerifier(address(0)), address(this));
+        new RequestQueue(registry, poseidon, IPoseidon2(address(0)), p3, sv, address(this));
         vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
-        new RequestQueue(registry, poseidon, sv, address(0));
+        new RequestQueue(registry, poseidon, p2, IPoseidon3(address(0)), sv, address(this));
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(registry, poseidon, p2, p3, ILedgerSignatureVerifier(address(0)), address(this));
+        vm.expectRevert(IRequestQueue.RequestQueueZeroAddress.selector);
+        new RequestQueue(registry, poseidon, p2, p3, sv, address(0));
     }
 
     function test_depositEth_revertsOnUnknownChain() public {
@@ -911,7 +926,7 @@ contract RequestQueueForcedTest is Test {
         p2 = new KeccakPoseidon2();
         p5 = new KeccakPoseidon5();
         sv = new LedgerSignatureVerifier(p2, IPoseidon4(address(p4)), p5);
-        rq = new RequestQueue(registry, p4, sv, address(this));
+        rq = new RequestQueue(registry, p4, p2, new KeccakPoseidon3(), sv, address(this));
         claimer = new ReentrantClaimer(rq, C);
         registry.registerChain(A, ROOT, OP_A, address(verifier), keccak256("genesis A"));
         registry.registerChain(B, ROOT, OP_B, address(verifier), keccak256("genesis B"));

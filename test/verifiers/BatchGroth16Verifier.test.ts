@@ -145,9 +145,17 @@ const SettlementModule = buildModule("BatchVerifierTestSettlement", (m) => {
   const registry = m.contractAt("ValidiumRegistry", m.getParameter<string>("registry"));
   const poseidon = m.contract("PoseidonT5", poseidonArtifact(4), [], { id: "PoseidonT5" });
   const poseidonT3 = m.contract("PoseidonT3", poseidonArtifact(2), [], { id: "PoseidonT3" });
+  const poseidonT4 = m.contract("PoseidonT4", poseidonArtifact(3), [], { id: "PoseidonT4" });
   const poseidonT6 = m.contract("PoseidonT6", poseidonArtifact(5), [], { id: "PoseidonT6" });
   const signatureVerifier = m.contract("LedgerSignatureVerifier", [poseidonT3, poseidon, poseidonT6]);
-  const requestQueue = m.contract("RequestQueue", [registry, poseidon, signatureVerifier, m.getAccount(0)]);
+  const requestQueue = m.contract("RequestQueue", [
+    registry,
+    poseidon,
+    poseidonT3,
+    poseidonT4,
+    signatureVerifier,
+    m.getAccount(0),
+  ]);
   const single = m.contract("TestFiveGroth16Verifier", [], { id: "TestFiveGroth16Verifier" });
   const adapter = m.contract("Groth16UpdateVerifier", [single, requestQueue]);
   return { requestQueue, single, adapter };

@@ -10,36 +10,8 @@ import {ChainId} from "../../contracts/types/ChainId.sol";
 import {LedgerEscapeVerifier} from "../../contracts/verifiers/LedgerEscapeVerifier.sol";
 
 import {MockPoseidon4} from "./utils/MockPoseidon4.sol";
+import {KeccakPoseidon2 as MockPoseidon2, KeccakPoseidon5 as MockPoseidon5} from "./utils/MockPoseidons.sol";
 import {Test} from "./utils/Test.sol";
-
-/// @notice TEST-ONLY MOCK of the two-input Poseidon: `uint256(keccak256(abi.encode(inputs))) % r` (see
-///         MockPoseidon4; the real circomlibjs contracts are used in test/verifiers/LedgerEscapeVerifier.test.ts).
-contract MockPoseidon2 is IPoseidon2 {
-    uint256 internal constant FIELD_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-
-    /// @inheritdoc IPoseidon2
-    function poseidon(uint256[2] calldata inputs) external pure returns (uint256) {
-        return hash(inputs);
-    }
-
-    function hash(uint256[2] memory inputs) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(inputs))) % FIELD_R;
-    }
-}
-
-/// @notice TEST-ONLY MOCK of the five-input Poseidon (see MockPoseidon2).
-contract MockPoseidon5 is IPoseidon5 {
-    uint256 internal constant FIELD_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-
-    /// @inheritdoc IPoseidon5
-    function poseidon(uint256[5] calldata inputs) external pure returns (uint256) {
-        return hash(inputs);
-    }
-
-    function hash(uint256[5] memory inputs) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(inputs))) % FIELD_R;
-    }
-}
 
 /// @notice Fuzz tests of LedgerEscapeVerifier (depth 8) with MOCK Poseidon contracts (keccak mod r), so that
 ///         valid proofs can be built here for random accounts, paths, headers and keys, signed the way circomlibjs

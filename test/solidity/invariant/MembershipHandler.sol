@@ -10,6 +10,8 @@ import {ChainId} from "../../../contracts/types/ChainId.sol";
 
 import {VM, Vm} from "../utils/Vm.sol";
 
+import {OutcomeLog} from "./OutcomeLog.sol";
+
 /// @title EtherRejecter
 /// @notice An applicant without a receive function: its admission stake can be deposited (by prank) but never
 ///         returned, so its withdrawals must fail with RegistryTransferFailed.
@@ -34,7 +36,7 @@ contract EtherRejecter {}
 ///      predicted activation is counted in `securityDrifts`. The timestamp is kept in `ghostTime` and re-applied
 ///      with vm.warp at the start of every action.
 // solhint-disable-next-line max-states-count
-contract MembershipHandler {
+contract MembershipHandler is OutcomeLog {
     // solhint-disable-next-line const-name-snakecase
     Vm internal constant vm = VM;
 
@@ -113,9 +115,6 @@ contract MembershipHandler {
     /// @dev Times getPastVotes(holder, previous timestamp) differed from the seats the holder held then.
     uint256 public pastVotesMismatches;
     uint256 public pastVotesChecks;
-    /// @dev Calls whose outcome differed from the prediction, and the last one's description.
-    uint256 public unexpectedOutcomes;
-    string public lastUnexpected;
 
     /// @dev Call statistics, for tuning the campaign.
     uint256 public admitted;
@@ -128,7 +127,6 @@ contract MembershipHandler {
     uint256 public withdrawn;
     uint256 public rotated;
     uint256 public admittedWithDeposit;
-    uint256 public rejected;
 
     /// @notice Deploys the config (this contract: governance and guardian; UpgradeDelay 1 day, limits
     ///         MAX_FAN_OUT, MAX_DEPTH, MIN_STAKE) and the registry (this contract holds every role), and seeds
@@ -785,30 +783,5 @@ contract MembershipHandler {
 
     function _rand(uint256 seed, uint256 salt) internal pure returns (uint256) {
         return uint256(keccak256(abi.encode(seed, salt)));
-    }
-
-    function _checkRejection(string memory what, bytes memory err, bytes memory expected) internal {
-        if (expected.length == 0 || keccak256(err) != keccak256(expected)) {
-            _unexpected(string.concat(what, " rejected unexpectedly"), err);
-        } else {
-            ++rejected;
-        }
-    }
-
-    function _unexpected(string memory what, bytes memory data) internal {
-        ++unexpectedOutcomes;
-        lastUnexpected = string.concat(what, ": ", _hex(data));
-    }
-
-    function _hex(bytes memory data) internal pure returns (string memory) {
-        bytes memory digits = "0123456789abcdef";
-        bytes memory out = new bytes(2 + data.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 15];
-        }
-        return string(out);
     }
 }

@@ -9,6 +9,8 @@ import {UpdatePublicData} from "../../../contracts/types/UpdatePublicData.sol";
 import {ConfigDefaults} from "../utils/ConfigDefaults.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 
+import {OutcomeLog} from "./OutcomeLog.sol";
+
 /// @title RegistryHandler
 /// @notice The invariant fuzzer's actor: registers chains in a bounded tree, submits updates with bounded
 ///         random acks as the right operator (and, now and then, hostile ones), rolls blocks forward and
@@ -24,7 +26,7 @@ import {VM, Vm} from "../utils/Vm.sol";
 ///      run the whole suite (or `npx hardhat build`) rather than only RegistryInvariants.t.sol after a
 ///      clean, or it finds no artifact for this file and reports "No contracts to fuzz".
 // solhint-disable-next-line max-states-count
-contract RegistryHandler {
+contract RegistryHandler is OutcomeLog {
     // solhint-disable-next-line const-name-snakecase
     Vm internal constant vm = VM;
 
@@ -64,15 +66,11 @@ contract RegistryHandler {
 
     /// @dev Times the registry's finalized index went down between two actions.
     uint256 public finalizedDecreases;
-    /// @dev Calls whose outcome differed from the prediction, and the last one's description.
-    uint256 public unexpectedOutcomes;
-    string public lastUnexpected;
 
     /// @dev Call statistics (accepted / rejected as predicted), for tuning the campaign.
     uint256 public registered;
     uint256 public updated;
     uint256 public statusChanged;
-    uint256 public rejected;
     uint256 public finalizations;
 
     /// @notice Deploys the registry (this contract is its admin, registrar and status manager) with a cluster
@@ -463,30 +461,5 @@ contract RegistryHandler {
                 }
             }
         }
-    }
-
-    function _checkRejection(string memory what, bytes memory err, bytes memory expected) internal {
-        if (expected.length == 0 || keccak256(err) != keccak256(expected)) {
-            _unexpected(string.concat(what, " rejected unexpectedly"), err);
-        } else {
-            ++rejected;
-        }
-    }
-
-    function _unexpected(string memory what, bytes memory data) internal {
-        ++unexpectedOutcomes;
-        lastUnexpected = string.concat(what, ": ", _hex(data));
-    }
-
-    function _hex(bytes memory data) internal pure returns (string memory) {
-        bytes memory digits = "0123456789abcdef";
-        bytes memory out = new bytes(2 + data.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 15];
-        }
-        return string(out);
     }
 }

@@ -205,7 +205,8 @@ interface IRequestQueue {
     function freeze(ChainId chainId, uint64 position) external;
 
     /// @notice Pays the chain's current operator-chosen `to` the fees of the forced requests consumed by the
-    ///         chain's latest commitment and not yet claimed. The chain's current operator only.
+    ///         chain's finalized commitment and not yet claimed (fees are earned on finality, so work an emergency
+    ///         election discards is never paid). The chain's current operator only.
     /// @return amount The wei paid (may be 0).
     function claimFees(ChainId chainId, address to) external returns (uint256 amount);
 
@@ -250,6 +251,10 @@ interface IRequestQueue {
 
     /// @notice Whether withdrawal entry `k` of commitment `index` of `chainId` has been paid.
     function isWithdrawalClaimed(ChainId chainId, uint32 index, uint32 k) external view returns (bool);
+
+    /// @notice Whether the escape hatch of `chainId` has paid anyone (an escape or a reclaimed deposit). Such a
+    ///         chain can never be made Active again (the registry asks this before unfreezing).
+    function hatchUsed(ChainId chainId) external view returns (bool);
 
     /// @notice Whether account `accountId` of `chainId` has escaped.
     function hasEscaped(ChainId chainId, uint256 accountId) external view returns (bool);
@@ -301,7 +306,7 @@ interface IRequestQueue {
     /// @notice The chain's forced fees: all paid, and all claimed by its operators.
     function forcedFees(ChainId chainId) external view returns (uint256 paid, uint256 claimed);
 
-    /// @notice The fees `claimFees` would pay now.
+    /// @notice The fees `claimFees` would pay now (up to the finalized commitment's queue position).
     function claimableFees(ChainId chainId) external view returns (uint256);
 
     /// @notice Forced requests queued cluster-wide in the current block.

@@ -173,6 +173,13 @@ interface IValidiumRegistry {
     error RegistryQueueRewind(ChainId chainId, uint64 latest, uint64 given);
     /// @notice `(position, rollingHash)` is not a point of the chain's request queue.
     error RegistryBadQueuePoint(ChainId chainId, uint64 position, bytes32 rollingHash);
+    /// @notice A frozen chain whose escape hatch has paid anyone (an escape or a reclaimed deposit) cannot be
+    ///         made Active again: its last final state no longer matches its escrow.
+    error RegistryHatchUsed(ChainId chainId);
+    /// @notice The subtree list given to `relocate` is not exactly the subtree of `chainId` in parent order.
+    error RegistryBadSubtree(ChainId chainId);
+    /// @notice `newParent` lies in the subtree of `chainId` (or is the current parent).
+    error RegistryBadNewParent(ChainId chainId, ChainId newParent);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -222,6 +229,20 @@ interface IValidiumRegistry {
     event SecurityChangeApproved(ChainId indexed chainId, bytes32 indexed changeHash, uint64 activatesAt);
     /// @notice The approved change took effect.
     event SecurityChangeActivated(ChainId indexed chainId, bytes32 indexed changeHash, SecurityConfig config);
+    /// @notice An emergency election installed `operator` on `chainId`: commitments after `rolledBackTo` (the
+    ///         finalized one) up to `discardedTo` were discarded, and the old operator's stake `slashed` was sent
+    ///         to the election contract.
+    event OperatorElected(
+        ChainId indexed chainId,
+        address indexed previous,
+        address indexed operator,
+        uint32 rolledBackTo,
+        uint32 discardedTo,
+        uint256 slashed
+    );
+    /// @notice `chainId` and its subtree (`size` chains, `active` of them Active) moved from parent `from` to
+    ///         parent `to`. Every chain of the subtree starts acknowledging again from ack block 0.
+    event ChainRelocated(ChainId indexed chainId, ChainId indexed from, ChainId indexed to, uint32 size, uint32 active);
 
     /*//////////////////////////////////////////////////////////////
                                 ACTIONS
@@ -290,6 +311,40 @@ interface IValidiumRegistry {
     ///         only (held by the request queue, which freezes a chain whose forced request passed its deadline).
     /// @param chainId The chain.
     function freeze(ChainId chainId) external;
+
+    /// @notice Installs the winner of an emergency election. Election role only (held by `EmergencyElection`,
+    ///         which checks the strict majority of active strict descendants). The chain (Active or Frozen, a
+    ///         member) is rolled back to its finalized commitment (later ones are discarded with their
+    ///         withdrawal roots and queue positions), gets `operator` with `operatorSince` = now (forced
+    ///         deadlines restart), loses any pending security change, and is made Active if it was Frozen
+    ///         (reverts `RegistryHatchUsed` if its escape hatch has paid). Its whole stake is sent to the caller.
+    /// @param chainId The chain.
+    /// @param operator The elected operator (non-zero).
+    /// @return rolledBackTo The finalized commitment the chain continues from.
+    /// @return slashed The stake sent to the caller.
+    function installElectedOperator(
+        ChainId chainId,
+        address operator
+    ) external returns (uint32 rolledBackTo, uint256 slashed);
+
+    /// @notice Moves an Active chain and its whole subtree under `newParent` (0 = the settlement chain).
+    ///         Relocator role only (held by `ChainRelocation`, which checks consent). Checks: `newParent` is
+    ///         Active (or 0), not in the subtree, not the current parent, has a free child slot, and every chain
+    ///         of the subtree stays within the maximum depth. b of every old ancestor drops by the subtree's
+    ///         Active count, and so does a of their commitments that subtree chains had acknowledged (finality is
+    ///         re-evaluated on the old path); b of every new ancestor grows by it. Acks of the subtree reset to 0
+    ///         (they were about the old ancestors' data), so its chains' pending commitments restart at a = 0.
+    /// @param chainId The subtree's root.
+    /// @param newParent The new parent.
+    /// @param subtree Every chain of the subtree (Ejected ones included), `subtree[0] == chainId`, each after
+    ///        its parent.
+    /// @param parentIndex For i ≥ 1, the index in `subtree` of `subtree[i]`'s parent (`parentIndex[0]` unused).
+    function relocate(
+        ChainId chainId,
+        ChainId newParent,
+        ChainId[] calldata subtree,
+        uint256[] calldata parentIndex
+    ) external;
 
     /// @notice Announces a change of the chain's security configuration. The chain's governance only; the
     ///         chain must be a member. Replaces any pending change (and its approval).
@@ -401,6 +456,12 @@ interface IValidiumRegistry {
 
     /// @notice Role that may `freeze` a chain (held by the request queue).
     function FREEZER_ROLE() external view returns (bytes32);
+
+    /// @notice Role that may `installElectedOperator` (held by `EmergencyElection`).
+    function ELECTION_ROLE() external view returns (bytes32);
+
+    /// @notice Role that may `relocate` a subtree (held by `ChainRelocation`).
+    function RELOCATOR_ROLE() external view returns (bytes32);
 
     /// @notice Most pending (unfinalized) commitments a chain may have; further updates revert.
     function MAX_PENDING() external view returns (uint32);

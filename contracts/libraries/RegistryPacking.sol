@@ -96,6 +96,10 @@ library RegistryPacking {
             (b_ << 232);
     }
 
+    function setParent(uint256 h, uint256 v) internal pure returns (uint256) {
+        return (h & ~_M64) | v;
+    }
+
     /// @dev Appends a commitment made at `blockNumber`: the old latest becomes the previous one.
     function appendCommitment(uint256 h, uint256 blockNumber) internal pure returns (uint256) {
         uint256 keep = h & (_M64 | (_M32 << 96) | (_M24 << 232));
@@ -130,6 +134,10 @@ library RegistryPacking {
 
     function setStatus(uint256 c, uint256 v) internal pure returns (uint256) {
         return (c & ~(uint256(0xff) << 160)) | (v << 160);
+    }
+
+    function setDepth(uint256 c, uint256 v) internal pure returns (uint256) {
+        return (c & ~(uint256(0xff) << 168)) | (v << 168);
     }
 
     function setChildCount(uint256 c, uint256 v) internal pure returns (uint256) {

@@ -21,8 +21,13 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///          a(c) = number of Active w in subtree(u) with latestAck(w) > block(c).
 ///      I3  finalizedIdx(u) never decreases; every pending c (index > finalizedIdx) has 2·a(c) ≤ b(u).
 ///      I4  commitments below finalizedIdx are pruned; latestIdx - finalizedIdx ≤ MAX_PENDING.
-///      I5  commitment blocks are non-decreasing in index; acks are non-decreasing per chain and
-///          never exceed the block they were submitted in.
+///      I5  commitment blocks are non-decreasing in index; acks are non-decreasing per chain between relocations
+///          (a relocation resets the moved subtree's acks to 0) and never exceed the block they were submitted in.
+///      E1  `installElectedOperator` leaves finalizedIdx unchanged and sets latestIdx to it (the discarded
+///          commitments' withdrawal roots are deleted); a chain whose queue reports `hatchUsed` never becomes
+///          Active again.
+///      T1  the parent pointers form a tree (relocation never creates a cycle); depth(u) = depth(parent) + 1;
+///          childCount(u) = number of chains whose parent is u, whatever their status.
 ///
 ///      Cost model. An update by chain w at depth d moves w's ack from A_old to A_new; commitment c of
 ///      any chain u on w's path gains one acknowledgement iff A_old ≤ block(c) < A_new. Because a(c)
@@ -99,6 +104,10 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     bytes32 public constant APPROVER_ROLE = keccak256("clusterkit.registry.APPROVER");
     /// @inheritdoc IValidiumRegistry
     bytes32 public constant FREEZER_ROLE = keccak256("clusterkit.registry.FREEZER");
+    /// @inheritdoc IValidiumRegistry
+    bytes32 public constant ELECTION_ROLE = keccak256("clusterkit.registry.ELECTION");
+    /// @inheritdoc IValidiumRegistry
+    bytes32 public constant RELOCATOR_ROLE = keccak256("clusterkit.registry.RELOCATOR");
     /// @inheritdoc IValidiumRegistry
     uint32 public constant MAX_PENDING = 63;
 
@@ -233,6 +242,77 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         emit RequestQueueBound(address(queue));
     }
 
+    /// @inheritdoc IValidiumRegistry
+    function installElectedOperator(
+        ChainId chainId,
+        address operator
+    ) external onlyRole(ELECTION_ROLE) returns (uint32 rolledBackTo, uint256 slashed) {
+        if (operator == address(0)) revert RegistryZeroAddress();
+        Chain storage c = _member(chainId);
+        // Roll back first, so that unfreezing below cannot finalize a discarded commitment.
+        uint256 h = c.hot;
+        rolledBackTo = h.finalizedIdx();
+        uint32 last = h.latestIdx();
+        if (last != rolledBackTo) {
+            uint256 pos = rolledBackTo & _RING_MASK;
+            (uint256 blk, uint256 a) = c.meta[pos >> 2].lane(pos & 3);
+            c.hot = RegistryPacking.hot(h.parent(), rolledBackTo, rolledBackTo, blk, a, 0, h.b());
+            for (uint256 j = uint256(rolledBackTo) + 1; j <= last; ++j) delete _withdrawalRoots[chainId][uint32(j)];
+        }
+        if (c.config.status() != _ACTIVE) _setStatus(chainId, ChainStatus.Active);
+        uint256 cfg = c.config;
+        address previous = cfg.operator();
+        c.config = cfg.setOperator(operator);
+        c.operatorSince = uint64(block.timestamp);
+        bytes32 pending = _pending[chainId].changeHash;
+        if (pending != bytes32(0)) {
+            delete _pending[chainId];
+            emit SecurityChangeCancelled(chainId, pending);
+        }
+        slashed = c.stake;
+        c.stake = 0;
+        emit OperatorElected(chainId, previous, operator, rolledBackTo, last, slashed);
+        if (slashed != 0) {
+            (bool ok, ) = msg.sender.call{value: slashed}("");
+            if (!ok) revert RegistryTransferFailed(msg.sender, slashed);
+        }
+    }
+
+    /// @inheritdoc IValidiumRegistry
+    function relocate(
+        ChainId chainId,
+        ChainId newParent,
+        ChainId[] calldata subtree,
+        uint256[] calldata parentIndex
+    ) external onlyRole(RELOCATOR_ROLE) {
+        Chain storage r = _chains[chainId];
+        uint256 rcfg = r.config;
+        if (rcfg == 0) revert RegistryUnknownChain(chainId);
+        if (rcfg.status() != _ACTIVE) revert RegistryChainNotActive(chainId, ChainStatus(rcfg.status()));
+        ChainId oldParent = ChainId.wrap(r.hot.parent());
+        if (newParent == oldParent) revert RegistryBadNewParent(chainId, newParent);
+        uint256 baseDepth = _takeChildSlot(chainId, newParent) + 1;
+        (uint256[] memory acks, uint256 nActive) = _checkSubtree(chainId, subtree, parentIndex, baseDepth);
+
+        // Old path: the subtree leaves b and a of every old ancestor; finality re-evaluated once per chain.
+        if (oldParent == SETTLEMENT_ROOT) {
+            --_rootChildCount;
+        } else {
+            Chain storage op = _chains[oldParent];
+            op.config = op.config.setChildCount(op.config.childCount() - 1);
+            _adjustPath(oldParent, nActive, acks, false);
+        }
+        // New path: b grows; acks restart at 0, so no a moves and nothing new becomes final.
+        for (ChainId u = newParent; u != SETTLEMENT_ROOT;) {
+            Chain storage uc = _chains[u];
+            uint256 h = uc.hot;
+            uc.hot = h.setB(h.b() + nActive);
+            u = ChainId.wrap(h.parent());
+        }
+        r.hot = r.hot.setParent(ChainId.unwrap(newParent));
+        emit ChainRelocated(chainId, oldParent, newParent, uint32(subtree.length), uint32(nActive));
+    }
+
     /// @dev Moves a chain between statuses (see `setChainStatus`).
     function _setStatus(ChainId chainId, ChainStatus status) private {
         Chain storage c = _chains[chainId];
@@ -242,10 +322,16 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         if (from == ChainStatus.Ejected || status == ChainStatus.None || status == from) {
             revert RegistryInvalidStatusChange(chainId, from, status);
         }
-        c.config = cfg.setStatus(uint8(status));
         bool wasActive = from == ChainStatus.Active;
         bool isActive = status == ChainStatus.Active;
-        if (wasActive != isActive) _adjustMembership(chainId, cfg.latestAck(), isActive);
+        // A frozen chain whose hatch paid out cannot come back: its final state no longer matches its escrow.
+        if (isActive && address(_queue) != address(0) && _queue.hatchUsed(chainId)) revert RegistryHatchUsed(chainId);
+        c.config = cfg.setStatus(uint8(status));
+        if (wasActive != isActive) {
+            uint256[] memory acks = new uint256[](1);
+            acks[0] = cfg.latestAck();
+            _adjustPath(chainId, 1, acks, isActive);
+        }
         if (status == ChainStatus.Ejected) {
             _seats.burn(chainId);
             if (_pending[chainId].changeHash != bytes32(0)) {
@@ -537,28 +623,14 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         Limits memory lim = limits();
         uint256 stake = _takeStake(chainId, lim.minStake);
 
-        uint256 depth = 1;
-        if (parent == SETTLEMENT_ROOT) {
-            uint16 children = _rootChildCount;
-            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
-            _rootChildCount = children + 1;
-        } else {
-            Chain storage p = _chains[parent];
-            uint256 pcfg = p.config;
-            if (pcfg == 0) revert RegistryUnknownChain(parent);
-            if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
-            depth = uint256(pcfg.depth()) + 1;
-            if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
-            uint16 children = pcfg.childCount();
-            if (children >= lim.maxFanOut) revert RegistryFanOutExceeded(parent, lim.maxFanOut);
-            p.config = pcfg.setChildCount(uint256(children) + 1);
-            // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
-            for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
-                Chain storage uc = _chains[u];
-                uint256 h = uc.hot;
-                uc.hot = h.setB(h.b() + 1);
-                u = ChainId.wrap(h.parent());
-            }
+        uint256 depth = _takeChildSlot(chainId, parent) + 1;
+        if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
+        // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
+        for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
+            Chain storage uc = _chains[u];
+            uint256 h = uc.hot;
+            uc.hot = h.setB(h.b() + 1);
+            u = ChainId.wrap(h.parent());
         }
 
         c.hot = RegistryPacking.hot(ChainId.unwrap(parent), 0, 0, block.number, 0, 0, 1);
@@ -688,28 +760,21 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         c.hot = h.appendCommitment(block.number);
     }
 
-    /// @dev Adds (`add`) or removes a chain with latest ack `ack` from b and a along its path, and
-    ///      re-evaluates finality on every chain of the path. O(depth · MAX_PENDING); used only on
-    ///      status changes.
-    function _adjustMembership(ChainId id, uint256 ack, bool add) private {
-        for (ChainId u = id; u != SETTLEMENT_ROOT;) {
+    /// @dev Adds (`add`) or removes `count` Active chains with latest acks `acks` (zero acks may be omitted) to or
+    ///      from b and a of `from` and every ancestor, then re-evaluates finality on each chain of the path once
+    ///      (after all the moves: evaluating between them could finalize on a transient count).
+    ///      O(depth · (acks + MAX_PENDING)); used only on status changes and relocations.
+    function _adjustPath(ChainId from, uint256 count, uint256[] memory acks, bool add) private {
+        for (ChainId u = from; u != SETTLEMENT_ROOT;) {
             Chain storage c = _chains[u];
             uint256 h = c.hot;
-            uint256 b = add ? h.b() + 1 : h.b() - 1;
+            uint256 b = add ? h.b() + count : h.b() - count;
             h = h.setB(b);
-            uint256 fin = h.finalizedIdx();
-            uint256 last = h.latestIdx();
-            if (ack > 0) {
-                for (uint256 j = fin; j < last; ++j) {
-                    uint256 pos = j & _RING_MASK;
-                    uint256 word = c.meta[pos >> 2];
-                    (uint256 blk, uint256 a) = word.lane(pos & 3);
-                    if (blk >= ack) break;
-                    c.meta[pos >> 2] = word.setLane(pos & 3, blk, add ? a + 1 : a - 1);
-                }
-                if (h.latestBlock() < ack) h = h.setLatestA(add ? h.latestA() + 1 : h.latestA() - 1);
+            for (uint256 k = 0; k < acks.length; ++k) {
+                if (acks[k] != 0) h = _shiftAck(c, h, acks[k], add);
             }
-            for (uint256 j = last; j > fin; --j) {
+            uint256 fin = h.finalizedIdx();
+            for (uint256 j = h.latestIdx(); j > fin; --j) {
                 (, uint256 a) = _blockAndA(c, h, j);
                 if (a << 1 > b) {
                     h = _finalize(u, h, j);
@@ -719,6 +784,110 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
             c.hot = h;
             u = ChainId.wrap(h.parent());
         }
+    }
+
+    /// @dev Adds (`add`) or removes one acknowledgement by a chain with ack `ack` > 0 on every live commitment of
+    ///      `c` (hot word `h`, returned updated) made before `ack`.
+    function _shiftAck(Chain storage c, uint256 h, uint256 ack, bool add) private returns (uint256) {
+        uint256 last = h.latestIdx();
+        for (uint256 j = h.finalizedIdx(); j < last; ++j) {
+            uint256 pos = j & _RING_MASK;
+            uint256 word = c.meta[pos >> 2];
+            (uint256 blk, uint256 a) = word.lane(pos & 3);
+            if (blk >= ack) break;
+            c.meta[pos >> 2] = word.setLane(pos & 3, blk, add ? a + 1 : a - 1);
+        }
+        if (h.latestBlock() < ack) h = h.setLatestA(add ? h.latestA() + 1 : h.latestA() - 1);
+        return h;
+    }
+
+    /// @dev Takes a child slot of `parent` (0 = the settlement chain) for `child`: Active, below the fan-out,
+    ///      not in `child`'s subtree (walks `parent`'s ancestors). Returns `parent`'s depth (0 for the root).
+    function _takeChildSlot(ChainId child, ChainId parent) private returns (uint256 depth) {
+        uint16 maxFanOut = limits().maxFanOut;
+        if (parent == SETTLEMENT_ROOT) {
+            uint16 n = _rootChildCount;
+            if (n >= maxFanOut) revert RegistryFanOutExceeded(parent, maxFanOut);
+            _rootChildCount = n + 1;
+            return 0;
+        }
+        Chain storage p = _chains[parent];
+        uint256 pcfg = p.config;
+        if (pcfg == 0) revert RegistryUnknownChain(parent);
+        if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
+        for (ChainId u = parent; u != SETTLEMENT_ROOT; u = ChainId.wrap(_chains[u].hot.parent())) {
+            if (u == child) revert RegistryBadNewParent(child, parent);
+        }
+        uint16 children = pcfg.childCount();
+        if (children >= maxFanOut) revert RegistryFanOutExceeded(parent, maxFanOut);
+        p.config = pcfg.setChildCount(uint256(children) + 1);
+        return pcfg.depth();
+    }
+
+    /// @dev Checks that `subtree` is exactly the subtree of `root` with each entry after its parent (siblings in
+    ///      increasing id order, which rules out repeats; then Σ childCount = n - 1 means no child is missing),
+    ///      rewrites each entry's depth from `baseDepth` (within the maximum) and resets its acks and a-counts.
+    ///      Returns the acks the subtree's Active chains had, and how many are Active.
+    function _checkSubtree(
+        ChainId root,
+        ChainId[] calldata subtree,
+        uint256[] calldata parentIndex,
+        uint256 baseDepth
+    ) private returns (uint256[] memory acks, uint256 nActive) {
+        uint256 n = subtree.length;
+        if (n == 0 || parentIndex.length != n || subtree[0] != root) revert RegistryBadSubtree(root);
+        uint8 maxDepth = limits().maxDepth;
+        if (baseDepth > maxDepth) revert RegistryDepthExceeded(uint8(baseDepth), maxDepth);
+        // Per entry: its depth (low 8 bits) and the id of its last child seen so far (above).
+        uint256[] memory info = new uint256[](n);
+        acks = new uint256[](n);
+        uint256 children;
+        for (uint256 i = 0; i < n; ++i) {
+            Chain storage c = _chains[subtree[i]];
+            uint256 depth = i == 0 ? baseDepth : _placeEntry(root, subtree, parentIndex[i], i, c.hot.parent(), info);
+            info[i] = depth;
+            uint256 cfg = c.config;
+            children += cfg.childCount();
+            if (cfg.status() == _ACTIVE) acks[nActive++] = cfg.latestAck();
+            _resetAcks(c, cfg, depth);
+        }
+        if (children != n - 1) revert RegistryBadSubtree(root);
+        assembly ("memory-safe") {
+            mstore(acks, nActive)
+        }
+    }
+
+    /// @dev Entry `i` (parent id `parentId`) claims `subtree[p]` as its parent: checks it, records it as that
+    ///      parent's last child, and returns its depth (within the maximum).
+    function _placeEntry(
+        ChainId root,
+        ChainId[] calldata subtree,
+        uint256 p,
+        uint256 i,
+        uint64 parentId,
+        uint256[] memory info
+    ) private view returns (uint256 depth) {
+        uint256 id = ChainId.unwrap(subtree[i]);
+        uint256 parentInfo = p < i ? info[p] : 0;
+        if (p >= i || ChainId.unwrap(subtree[p]) != parentId || id <= parentInfo >> 8) revert RegistryBadSubtree(root);
+        info[p] = (id << 8) | (parentInfo & 0xff);
+        depth = (parentInfo & 0xff) + 1;
+        uint8 maxDepth = limits().maxDepth;
+        if (depth > maxDepth) revert RegistryDepthExceeded(uint8(depth), maxDepth);
+    }
+
+    /// @dev A relocated chain: new depth, ack 0, and a = 0 on every live commitment (no ack in its subtree is left).
+    function _resetAcks(Chain storage c, uint256 cfg, uint256 depth) private {
+        c.config = cfg.setDepth(depth).setLatestAck(0);
+        uint256 h = c.hot;
+        uint256 last = h.latestIdx();
+        for (uint256 j = h.finalizedIdx(); j < last; ++j) {
+            uint256 pos = j & _RING_MASK;
+            uint256 word = c.meta[pos >> 2];
+            (uint256 blk, ) = word.lane(pos & 3);
+            c.meta[pos >> 2] = word.setLane(pos & 3, blk, 0);
+        }
+        c.hot = h.setLatestA(0);
     }
 
     /// @dev Marks commitment `j` of `id` final and prunes everything older.

@@ -79,6 +79,8 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     mapping(ChainId => mapping(uint256 => bool)) private _escaped;
     /// @dev Deposits already paid back by `reclaimDeposit`, by chain and position.
     mapping(ChainId => mapping(uint64 => bool)) private _reclaimed;
+    /// @dev Chains whose escape hatch has paid (an escape or a reclaimed deposit): never revived.
+    mapping(ChainId => bool) private _hatchUsed;
 
     IValidiumRegistry private immutable _registry;
     IPoseidon4 private immutable _poseidon;
@@ -227,7 +229,7 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
             revert RequestQueueNotOperator(chainId, msg.sender);
         }
         if (to == address(0)) revert RequestQueueZeroFeeRecipient();
-        uint64 upTo = _registry.queuePosition(chainId);
+        uint64 upTo = _finalizedPosition(chainId);
         uint256 cumulative = _cumulativeFeeUpTo(chainId, upTo);
         uint256 claimed = _claimed[chainId];
         if (cumulative <= claimed) return 0;
@@ -281,6 +283,7 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
         if (tokenId > type(uint32).max) revert RequestQueueEscapeTokenOutOfRange(tokenId);
         if (_escaped[chainId][accountId]) revert RequestQueueAlreadyEscaped(chainId, accountId);
         _escaped[chainId][accountId] = true;
+        _hatchUsed[chainId] = true;
         _debit(chainId, uint32(tokenId), amount);
         emit Escaped(chainId, accountId, recipient, uint32(tokenId), amount);
         _pay(uint32(tokenId), recipient, amount);
@@ -303,12 +306,12 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
         bytes32 h = bytes32(_poseidon.poseidon([uint256(_hashes[chainId][position - 1]), w0, w1, w2]));
         if (h != _hashes[chainId][position]) revert RequestQueueItemMismatch(chainId, position);
         if (w0 & 0xff != _KIND_DEPOSIT) revert RequestQueueNotDeposit(chainId, position);
-        (uint32 finalized, ) = _registry.finalizedCommitment(chainId);
-        uint64 consumed = _registry.commitmentQueuePosition(chainId, finalized);
+        uint64 consumed = _finalizedPosition(chainId);
         // solhint-disable-next-line gas-strict-inequalities
         if (position <= consumed) revert RequestQueueDepositConsumed(chainId, position, consumed);
         if (_reclaimed[chainId][position]) revert RequestQueueDepositReclaimed(chainId, position);
         _reclaimed[chainId][position] = true;
+        _hatchUsed[chainId] = true;
         // A stored item's fields are in range (LEDGER.md §4): amount < 2^128, w2 < 2^160.
         uint32 tokenId = uint32(w0 >> 8);
         uint256 amount = w0 >> 72;
@@ -321,6 +324,11 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     /// @inheritdoc IRequestQueue
     function isWithdrawalClaimed(ChainId chainId, uint32 index, uint32 k) external view returns (bool) {
         return (_claimedEntries[chainId][index][k >> 8] >> (k & 0xff)) & 1 == 1;
+    }
+
+    /// @inheritdoc IRequestQueue
+    function hatchUsed(ChainId chainId) external view returns (bool) {
+        return _hatchUsed[chainId];
     }
 
     /// @inheritdoc IRequestQueue
@@ -439,7 +447,7 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc IRequestQueue
     function claimableFees(ChainId chainId) external view returns (uint256) {
-        uint256 cumulative = _cumulativeFeeUpTo(chainId, _registry.queuePosition(chainId));
+        uint256 cumulative = _cumulativeFeeUpTo(chainId, _finalizedPosition(chainId));
         uint256 claimed = _claimed[chainId];
         return cumulative > claimed ? cumulative - claimed : 0;
     }
@@ -586,6 +594,13 @@ contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
         });
         positions.push(position);
         emit ForcedRequestQueued(chainId, position, kind, uint64(deadline), msg.value);
+    }
+
+    /// @dev The queue position consumed by the chain's finalized commitment. Fees are earned on finality, so
+    ///         work in commitments an emergency election may still discard is paid nothing yet.
+    function _finalizedPosition(ChainId chainId) private view returns (uint64) {
+        (uint32 finalized, ) = _registry.finalizedCommitment(chainId);
+        return _registry.commitmentQueuePosition(chainId, finalized);
     }
 
     /// @dev The chain's cumulative forced fee over items at positions ≤ `upTo` (binary search).

@@ -1009,6 +1009,14 @@ contract RequestQueueForcedTest is Test {
         }
     }
 
+    /// @dev `_update`, then a second update in the next block at the same position, which acknowledges the first:
+    ///      on these leaf chains (b = 1) that makes the first final (fees are earned on finality).
+    function _updateFinal(ChainId chain, uint64 position) internal {
+        _update(chain, position);
+        vm.roll(block.number + 1);
+        _update(chain, position);
+    }
+
     function _forceMessage(ChainId chain) internal returns (uint64) {
         return rq.forceMessage{value: FEE}(chain, keccak256(abi.encode(chain, rq.length(chain))));
     }
@@ -1520,7 +1528,10 @@ contract RequestQueueForcedTest is Test {
         _forceMessage(B); // 4
         assertEq(rq.claimableFees(B), 0, "nothing consumed");
         _update(B, 3);
-        assertEq(rq.claimableFees(B), 2 * FEE, "items 1 and 3");
+        assertEq(rq.claimableFees(B), 0, "consumed by a pending commitment: not earned yet");
+        vm.roll(block.number + 1);
+        _update(B, 3);
+        assertEq(rq.claimableFees(B), 2 * FEE, "items 1 and 3, final");
         bytes32 before = _fingerprint();
         vm.expectRevert(abi.encodeWithSelector(IRequestQueue.RequestQueueNotOperator.selector, B, address(this)));
         rq.claimFees(B, address(this));
@@ -1543,7 +1554,8 @@ contract RequestQueueForcedTest is Test {
         assertEq(paid, 3 * FEE, "paid in");
         assertEq(claimed, 2 * FEE, "claimed");
         assertEq(address(rq).balance, 1 ether + FEE, "escrow and unclaimed fee stay");
-        _update(B, 4);
+        vm.roll(block.number + 1);
+        _updateFinal(B, 4);
         vm.prank(OP_B);
         assertEq(rq.claimFees(B, address(0x5EE)), FEE, "the last one");
         assertEq(address(rq).balance, 1 ether, "escrow stays");
@@ -1552,7 +1564,7 @@ contract RequestQueueForcedTest is Test {
     function test_claimFees_reentrancyPaysOnce() public {
         _forceMessage(C);
         _forceMessage(C);
-        _update(C, 2);
+        _updateFinal(C, 2);
         assertEq(claimer.claim(), 2 * FEE, "paid");
         assertEq(claimer.received(), 2 * FEE, "received once");
         assertEq(
@@ -1576,7 +1588,7 @@ contract RequestQueueForcedTest is Test {
                 rq.depositEth{value: 1}(A, 0, KEY, REFUND);
             }
         }
-        if (upTo != 0) _update(A, upTo);
+        if (upTo != 0) _updateFinal(A, upTo);
         vm.prank(OP_A);
         assertEq(rq.claimFees(A, address(0x5EE)), forcedUpTo, "fees of consumed forced items");
         vm.prank(OP_A);

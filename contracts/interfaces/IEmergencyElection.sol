@@ -154,7 +154,7 @@ interface IEmergencyElection {
 
     /// @notice Pays the caller everything it is owed: payments (bonds, rewards, treasury shares) that `finalize`
     ///         could not push to it. Reverts `ElectionNothingOwed` when that is zero, and `ElectionTransferFailed`
-    ///         (crediting it back) when the transfer fails.
+    ///         when the transfer fails (the amount then stays owed). It forwards all remaining gas.
     /// @return amount The amount paid.
     function withdrawOwed() external returns (uint256 amount);
 

@@ -294,20 +294,22 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         uint256 baseDepth = _takeChildSlot(chainId, newParent) + 1;
         (uint256[] memory acks, uint256 nActive) = _checkSubtree(chainId, subtree, parentIndex, baseDepth);
 
-        // Old path: the subtree leaves b and a of every old ancestor; finality re-evaluated once per chain.
+        // New path first: b grows; acks restart at 0, so no a moves. Ancestors on both paths (the common ones) thus
+        // keep their b through the removal below, and are judged for finality only on their final counts.
+        for (ChainId u = newParent; u != SETTLEMENT_ROOT;) {
+            Chain storage uc = _chains[u];
+            uint256 h = uc.hot;
+            uc.hot = h.setB(h.b() + nActive);
+            u = ChainId.wrap(h.parent());
+        }
+        // Old path: the subtree leaves b and a of every old ancestor; finality re-evaluated once per chain, after
+        // every count of that chain is final (a common ancestor's b is back to its value, only its a dropped).
         if (oldParent == SETTLEMENT_ROOT) {
             --_rootChildCount;
         } else {
             Chain storage op = _chains[oldParent];
             op.config = op.config.setChildCount(op.config.childCount() - 1);
             _adjustPath(oldParent, nActive, acks, false);
-        }
-        // New path: b grows; acks restart at 0, so no a moves and nothing new becomes final.
-        for (ChainId u = newParent; u != SETTLEMENT_ROOT;) {
-            Chain storage uc = _chains[u];
-            uint256 h = uc.hot;
-            uc.hot = h.setB(h.b() + nActive);
-            u = ChainId.wrap(h.parent());
         }
         r.hot = r.hot.setParent(ChainId.unwrap(newParent));
         emit ChainRelocated(chainId, oldParent, newParent, uint32(subtree.length), uint32(nActive));

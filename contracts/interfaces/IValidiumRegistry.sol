@@ -240,6 +240,9 @@ interface IValidiumRegistry {
         uint32 discardedTo,
         uint256 slashed
     );
+    /// @notice The pending commitments `finalizedIndex + 1` to `discardedTo` of `chainId` were discarded: the chain
+    ///         left Active (frozen or ejected: its final state is fixed from then on) or an election rolled it back.
+    event PendingCommitmentsDiscarded(ChainId indexed chainId, uint32 finalizedIndex, uint32 discardedTo);
     /// @notice `chainId` and its subtree (`size` chains, `active` of them Active) moved from parent `from` to
     ///         parent `to`. Every chain of the subtree starts acknowledging again from ack block 0.
     event ChainRelocated(ChainId indexed chainId, ChainId indexed from, ChainId indexed to, uint32 size, uint32 active);
@@ -295,8 +298,10 @@ interface IValidiumRegistry {
 
     /// @notice Moves a chain between Active, Frozen and Ejected (Ejected is terminal, and burns its seat).
     ///         Status role only.
-    ///         Leaving Active removes the chain from b and a of itself and every ancestor; coming back
-    ///         re-adds it. Finality is re-evaluated along the path and never goes backwards.
+    ///         Leaving Active first discards the chain's pending commitments (`PendingCommitmentsDiscarded`), then
+    ///         removes the chain from b and a of itself and every ancestor; coming back re-adds it (refused with
+    ///         `RegistryHatchUsed` once the chain's escape hatch has paid). Finality is re-evaluated along the path
+    ///         and never goes backwards.
     /// @param chainId The chain.
     /// @param status Its new status.
     function setChainStatus(ChainId chainId, ChainStatus status) external;
@@ -307,7 +312,9 @@ interface IValidiumRegistry {
     /// @param queue The queue (non-zero).
     function bindRequestQueue(IRequestQueue queue) external;
 
-    /// @notice Freezes an Active chain: it accepts no more updates and leaves b of every ancestor. Freezer role
+    /// @notice Freezes an Active chain: its pending commitments are discarded (its last final commitment is the
+    ///         state escapes and reclaims read, and it never changes while the chain is not Active), it accepts no
+    ///         more updates and leaves b of every ancestor. Freezer role
     ///         only (held by the request queue, which freezes a chain whose forced request passed its deadline).
     /// @param chainId The chain.
     function freeze(ChainId chainId) external;

@@ -23,9 +23,10 @@ import {UpdatePublicData} from "../types/UpdatePublicData.sol";
 ///      I4  commitments below finalizedIdx are pruned; latestIdx - finalizedIdx ≤ MAX_PENDING.
 ///      I5  commitment blocks are non-decreasing in index; acks are non-decreasing per chain between relocations
 ///          (a relocation resets the moved subtree's acks to 0) and never exceed the block they were submitted in.
-///      E1  `installElectedOperator` leaves finalizedIdx unchanged and sets latestIdx to it (the discarded
-///          commitments' withdrawal roots are deleted); a chain whose queue reports `hatchUsed` never becomes
-///          Active again.
+///      E1  `installElectedOperator` and every move out of Active leave finalizedIdx unchanged and set latestIdx to
+///          it (the discarded commitments' withdrawal roots are deleted), so a chain that is not Active has no
+///          pending commitment and its final state cannot change until it is Active again; a chain whose queue
+///          reports `hatchUsed` never becomes Active again.
 ///      T1  the parent pointers form a tree (relocation never creates a cycle); depth(u) = depth(parent) + 1;
 ///          childCount(u) = number of chains whose parent is u, whatever their status.
 ///
@@ -249,16 +250,9 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     ) external onlyRole(ELECTION_ROLE) returns (uint32 rolledBackTo, uint256 slashed) {
         if (operator == address(0)) revert RegistryZeroAddress();
         Chain storage c = _member(chainId);
-        // Roll back first, so that unfreezing below cannot finalize a discarded commitment.
-        uint256 h = c.hot;
-        rolledBackTo = h.finalizedIdx();
-        uint32 last = h.latestIdx();
-        if (last != rolledBackTo) {
-            uint256 pos = rolledBackTo & _RING_MASK;
-            (uint256 blk, uint256 a) = c.meta[pos >> 2].lane(pos & 3);
-            c.hot = RegistryPacking.hot(h.parent(), rolledBackTo, rolledBackTo, blk, a, 0, h.b());
-            for (uint256 j = uint256(rolledBackTo) + 1; j <= last; ++j) delete _withdrawalRoots[chainId][uint32(j)];
-        }
+        // A frozen chain was rolled back when it left Active; an Active one is rolled back here.
+        uint32 last;
+        (rolledBackTo, last) = _discardPending(c, chainId);
         if (c.config.status() != _ACTIVE) _setStatus(chainId, ChainStatus.Active);
         uint256 cfg = c.config;
         address previous = cfg.operator();
@@ -291,7 +285,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         if (rcfg.status() != _ACTIVE) revert RegistryChainNotActive(chainId, ChainStatus(rcfg.status()));
         ChainId oldParent = ChainId.wrap(r.hot.parent());
         if (newParent == oldParent) revert RegistryBadNewParent(chainId, newParent);
-        uint256 baseDepth = _takeChildSlot(chainId, newParent) + 1;
+        uint256 baseDepth = _takeChildSlot(chainId, newParent, limits()) + 1;
         (uint256[] memory acks, uint256 nActive) = _checkSubtree(chainId, subtree, parentIndex, baseDepth);
 
         // New path first: b grows; acks restart at 0, so no a moves. Ancestors on both paths (the common ones) thus
@@ -328,6 +322,9 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         bool isActive = status == ChainStatus.Active;
         // A frozen chain whose hatch paid out cannot come back: its final state no longer matches its escrow.
         if (isActive && address(_queue) != address(0) && _queue.hatchUsed(chainId)) revert RegistryHatchUsed(chainId);
+        // Leaving Active discards the pending commitments first: the chain's final state is then fixed (escapes
+        // and reclaims read it), and neither the removal below nor later acknowledgements can finalize more.
+        if (wasActive) _discardPending(c, chainId);
         c.config = cfg.setStatus(uint8(status));
         if (wasActive != isActive) {
             uint256[] memory acks = new uint256[](1);
@@ -625,8 +622,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         Limits memory lim = limits();
         uint256 stake = _takeStake(chainId, lim.minStake);
 
-        uint256 depth = _takeChildSlot(chainId, parent) + 1;
-        if (depth > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth), lim.maxDepth);
+        uint256 depth = _takeChildSlot(chainId, parent, lim) + 1;
         // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
         for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
             Chain storage uc = _chains[u];
@@ -762,6 +758,20 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         c.hot = h.appendCommitment(block.number);
     }
 
+    /// @dev Discards the chain's pending commitments: latestIdx := finalizedIdx (block and a from its ring lane),
+    ///      and deletes the discarded withdrawal roots. Returns the finalized and the former latest index.
+    function _discardPending(Chain storage c, ChainId id) private returns (uint32 fin, uint32 last) {
+        uint256 h = c.hot;
+        fin = h.finalizedIdx();
+        last = h.latestIdx();
+        if (last == fin) return (fin, last);
+        uint256 pos = fin & _RING_MASK;
+        (uint256 blk, uint256 a) = c.meta[pos >> 2].lane(pos & 3);
+        c.hot = RegistryPacking.hot(h.parent(), fin, fin, blk, a, 0, h.b());
+        for (uint256 j = uint256(fin) + 1; j <= last; ++j) delete _withdrawalRoots[id][uint32(j)];
+        emit PendingCommitmentsDiscarded(id, fin, last);
+    }
+
     /// @dev Adds (`add`) or removes `count` Active chains with latest acks `acks` (zero acks may be omitted) to or
     ///      from b and a of `from` and every ancestor, then re-evaluates finality on each chain of the path once
     ///      (after all the moves: evaluating between them could finalize on a transient count).
@@ -803,10 +813,11 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         return h;
     }
 
-    /// @dev Takes a child slot of `parent` (0 = the settlement chain) for `child`: Active, below the fan-out,
-    ///      not in `child`'s subtree (walks `parent`'s ancestors). Returns `parent`'s depth (0 for the root).
-    function _takeChildSlot(ChainId child, ChainId parent) private returns (uint256 depth) {
-        uint16 maxFanOut = limits().maxFanOut;
+    /// @dev Takes a child slot of `parent` (0 = the settlement chain) for `child`: Active, `child` within the
+    ///      maximum depth below it, below the fan-out, not in `child`'s subtree (walks `parent`'s ancestors).
+    ///      Returns `parent`'s depth (0 for the root).
+    function _takeChildSlot(ChainId child, ChainId parent, Limits memory lim) private returns (uint256 depth) {
+        uint16 maxFanOut = lim.maxFanOut;
         if (parent == SETTLEMENT_ROOT) {
             uint16 n = _rootChildCount;
             if (n >= maxFanOut) revert RegistryFanOutExceeded(parent, maxFanOut);
@@ -817,13 +828,14 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         uint256 pcfg = p.config;
         if (pcfg == 0) revert RegistryUnknownChain(parent);
         if (pcfg.status() != _ACTIVE) revert RegistryChainNotActive(parent, ChainStatus(pcfg.status()));
+        depth = pcfg.depth();
+        if (depth + 1 > lim.maxDepth) revert RegistryDepthExceeded(uint8(depth + 1), lim.maxDepth);
         for (ChainId u = parent; u != SETTLEMENT_ROOT; u = ChainId.wrap(_chains[u].hot.parent())) {
             if (u == child) revert RegistryBadNewParent(child, parent);
         }
         uint16 children = pcfg.childCount();
         if (children >= maxFanOut) revert RegistryFanOutExceeded(parent, maxFanOut);
         p.config = pcfg.setChildCount(uint256(children) + 1);
-        return pcfg.depth();
     }
 
     /// @dev Checks that `subtree` is exactly the subtree of `root` with each entry after its parent (siblings in
@@ -839,7 +851,6 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         uint256 n = subtree.length;
         if (n == 0 || parentIndex.length != n || subtree[0] != root) revert RegistryBadSubtree(root);
         uint8 maxDepth = limits().maxDepth;
-        if (baseDepth > maxDepth) revert RegistryDepthExceeded(uint8(baseDepth), maxDepth);
         // Per entry: its depth (low 8 bits) and the id of its last child seen so far (above).
         uint256[] memory info = new uint256[](n);
         acks = new uint256[](n);
@@ -847,6 +858,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         for (uint256 i = 0; i < n; ++i) {
             Chain storage c = _chains[subtree[i]];
             uint256 depth = i == 0 ? baseDepth : _placeEntry(root, subtree, parentIndex[i], i, c.hot.parent(), info);
+            if (depth > maxDepth) revert RegistryDepthExceeded(uint8(depth), maxDepth);
             info[i] = depth;
             uint256 cfg = c.config;
             children += cfg.childCount();
@@ -860,7 +872,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
     }
 
     /// @dev Entry `i` (parent id `parentId`) claims `subtree[p]` as its parent: checks it, records it as that
-    ///      parent's last child, and returns its depth (within the maximum).
+    ///      parent's last child, and returns its depth (the caller checks it against the maximum).
     function _placeEntry(
         ChainId root,
         ChainId[] calldata subtree,
@@ -868,14 +880,12 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         uint256 i,
         uint64 parentId,
         uint256[] memory info
-    ) private view returns (uint256 depth) {
+    ) private pure returns (uint256 depth) {
         uint256 id = ChainId.unwrap(subtree[i]);
         uint256 parentInfo = p < i ? info[p] : 0;
         if (p >= i || ChainId.unwrap(subtree[p]) != parentId || id <= parentInfo >> 8) revert RegistryBadSubtree(root);
         info[p] = (id << 8) | (parentInfo & 0xff);
         depth = (parentInfo & 0xff) + 1;
-        uint8 maxDepth = limits().maxDepth;
-        if (depth > maxDepth) revert RegistryDepthExceeded(uint8(depth), maxDepth);
     }
 
     /// @dev A relocated chain: new depth, ack 0, and a = 0 on every live commitment (no ack in its subtree is left).

@@ -1,17 +1,21 @@
-import { ZeroAddress } from "ethers";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { CallableContractFuture, StaticCallFuture } from "@nomicfoundation/ignition-core";
 
+import ChainRelocationModule from "./ChainRelocation.ts";
+import EmergencyElectionModule from "./EmergencyElection.ts";
 import GovernanceModule from "./Governance.ts";
 import LatencyModule from "./Latency.ts";
+import LedgerEscapeVerifierModule from "./LedgerEscapeVerifier.ts";
 import ReferenceValidiumModule from "./ReferenceValidium.ts";
 import TeeCommitteeVerifierModule from "./TeeCommitteeVerifier.ts";
 
 /**
  * The whole suite, governed: cluster configuration, registry and seats, governor and timelock; the
  * reference validium's settlement side (request queue with its forced-withdrawal signature verifier, generated
- * Groth16 verifier and its adapter); the
- * TEE committee verifier; the latency oracle with its attestation verifier.
+ * Groth16 verifier and its adapter, the ledger's escape verifier); emergency elections (`EmergencyElection`,
+ * holding the registry's ELECTION_ROLE, paying the timelock) and relocation consent (`ChainRelocation`, holding
+ * RELOCATOR_ROLE, with the timelock accepting top-level moves); the TEE committee verifier; the latency oracle
+ * with its attestation verifier.
  *
  * Bootstrap: a Governor with no seats can pass nothing, so the module admits one founding member (the
  * reference validium chain, verified by the Groth16 adapter) while the deployer still holds the registrar
@@ -33,6 +37,9 @@ export default buildModule("Cluster", (m) => {
   const { registry, clusterConfig, seats, timelock, governor } = m.useModule(GovernanceModule);
   const { requestQueue, groth16UpdateVerifier, ledgerGroth16, poseidon, signatureVerifier } =
     m.useModule(ReferenceValidiumModule);
+  const { ledgerEscapeVerifier } = m.useModule(LedgerEscapeVerifierModule);
+  const { emergencyElection } = m.useModule(EmergencyElectionModule);
+  const { chainRelocation } = m.useModule(ChainRelocationModule);
   const { teeCommitteeVerifier } = m.useModule(TeeCommitteeVerifierModule);
   const { latencyOracle, attestationVerifier } = m.useModule(LatencyModule);
 
@@ -43,7 +50,7 @@ export default buildModule("Cluster", (m) => {
     security: {
       operator: m.getParameter("founderOperator"),
       verifier: groth16UpdateVerifier,
-      escapeVerifier: ZeroAddress,
+      escapeVerifier: ledgerEscapeVerifier,
       codeHash: m.getParameter<string>("founderCodeHash"),
       configHash: m.getParameter<string>("founderConfigHash"),
     },
@@ -76,11 +83,12 @@ export default buildModule("Cluster", (m) => {
     m.call(contract, "grantRole", [r, timelock], { id: `grant_${id}`, after: [admitFounder] }),
   );
   // Non-admin roles first, then the admin roles, then the timelock's own bootstrap admin. The ReferenceValidium
-  // module's binding of the queue and the queue's FREEZER_ROLE need the registry admin: they come first.
+  // module's binding of the queue and the queue's FREEZER_ROLE, and the election and relocation modules' role
+  // grants, need the registry admin: they come first.
   const renounced = handover.map(([contract, r, id]) =>
     m.call(contract, "renounceRole", [r, deployer], {
       id: `renounce_${id}`,
-      after: [...grants, ReferenceValidiumModule],
+      after: [...grants, ReferenceValidiumModule, EmergencyElectionModule, ChainRelocationModule],
     }),
   );
   m.call(timelock, "renounceRole", [admin, deployer], { id: "renounce_timelockAdmin", after: renounced });
@@ -96,6 +104,9 @@ export default buildModule("Cluster", (m) => {
     groth16UpdateVerifier,
     ledgerGroth16,
     poseidon,
+    ledgerEscapeVerifier,
+    emergencyElection,
+    chainRelocation,
     teeCommitteeVerifier,
     latencyOracle,
     attestationVerifier,

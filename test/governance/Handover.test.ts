@@ -68,10 +68,14 @@ async function subjects(fx: ClusterFixture): Promise<Subject[]> {
         STATUS: await registry.STATUS_ROLE(),
         APPROVER: await registry.APPROVER_ROLE(),
         FREEZER: await registry.FREEZER_ROLE(),
+        ELECTION: await registry.ELECTION_ROLE(),
+        RELOCATOR: await registry.RELOCATOR_ROLE(),
       },
       expected: {
         ...timelockOnly(["DEFAULT_ADMIN", "REGISTRAR", "STATUS", "APPROVER"]),
         FREEZER: [fx.addresses.requestQueue],
+        ELECTION: [fx.addresses.emergencyElection],
+        RELOCATOR: [fx.addresses.chainRelocation],
       },
     },
     {

@@ -28,11 +28,13 @@ import {
 import { loadIgnitionParameters } from "../../src/sdk/ignition-params.ts";
 import { ChainStatus, demoRoot } from "../../src/sdk/registry.ts";
 import type {
+  ChainRelocation,
   ClusterConfig,
   ClusterGovernor,
   ClusterSeats,
   ClusterTimelock,
   DevelopmentVerifier,
+  EmergencyElection,
   Groth16UpdateVerifier,
   LatencyOracle,
   RequestQueue,
@@ -70,6 +72,8 @@ export interface ClusterFixture {
   teeCommitteeVerifier: TeeCommitteeVerifier;
   latencyOracle: LatencyOracle;
   attestationVerifier: SignedMeasurementAttestationVerifier;
+  emergencyElection: EmergencyElection;
+  chainRelocation: ChainRelocation;
   /** Deployed next to the cluster (not part of it): a verifier for security-change tests. */
   developmentVerifier: DevelopmentVerifier;
   addresses: {
@@ -83,6 +87,9 @@ export interface ClusterFixture {
     teeCommitteeVerifier: string;
     latencyOracle: string;
     attestationVerifier: string;
+    ledgerEscapeVerifier: string;
+    emergencyElection: string;
+    chainRelocation: string;
     developmentVerifier: string;
   };
   /** Account #0: deployed everything; holds no role afterwards. */
@@ -129,6 +136,8 @@ export async function deployCluster(): Promise<ClusterFixture> {
     teeCommitteeVerifier: deployed.teeCommitteeVerifier as unknown as TeeCommitteeVerifier,
     latencyOracle: deployed.latencyOracle as unknown as LatencyOracle,
     attestationVerifier: deployed.attestationVerifier as unknown as SignedMeasurementAttestationVerifier,
+    emergencyElection: deployed.emergencyElection as unknown as EmergencyElection,
+    chainRelocation: deployed.chainRelocation as unknown as ChainRelocation,
     developmentVerifier: developmentVerifier as unknown as DevelopmentVerifier,
     addresses: {
       registry: await deployed.registry.getAddress(),
@@ -141,6 +150,9 @@ export async function deployCluster(): Promise<ClusterFixture> {
       teeCommitteeVerifier: await deployed.teeCommitteeVerifier.getAddress(),
       latencyOracle: await deployed.latencyOracle.getAddress(),
       attestationVerifier: await deployed.attestationVerifier.getAddress(),
+      ledgerEscapeVerifier: await deployed.ledgerEscapeVerifier.getAddress(),
+      emergencyElection: await deployed.emergencyElection.getAddress(),
+      chainRelocation: await deployed.chainRelocation.getAddress(),
       developmentVerifier: await developmentVerifier.getAddress(),
     },
     deployer,
@@ -154,7 +166,7 @@ export async function deployCluster(): Promise<ClusterFixture> {
     founderSecurity: {
       operator: getAddress(c.founderOperator as string),
       verifier: await deployed.groth16UpdateVerifier.getAddress(),
-      escapeVerifier: ZeroAddress,
+      escapeVerifier: await deployed.ledgerEscapeVerifier.getAddress(),
       codeHash: c.founderCodeHash as string,
       configHash: c.founderConfigHash as string,
     },

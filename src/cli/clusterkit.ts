@@ -19,7 +19,8 @@
  *
  * Reference validium (--registry, --queue ADDRESS or $CLUSTERKIT_QUEUE):
  *   genesis     [--instance NAME]                          genesis root to register a ledger chain with
- *   deposit     --chain ID --slot I (--key-hash H | --seed S) --eth AMOUNT [--refund ADDR]
+ *   deposit     --chain ID --slot I (--key-hash H | --seed S) (--eth AMOUNT | --token ADDR --amount N)
+ *               [--refund ADDR]                           ETH, or N units of a registered ERC-20 (approved first)
  *   transfer    --data-dir DIR --seed S --from I --to J --amount WEI      sign into the node's mempool
  *   withdraw    --data-dir DIR --seed S --from I --recipient ADDR --amount WEI
  *   node-run    --chain ID --data-dir DIR [--instance NAME]   sync the queue, prove and settle batches
@@ -47,6 +48,26 @@
  *   params                                               cluster parameters with bounds, guardian, pause
  *   members                                              chains with status, seat holder and votes
  *
+ * Security (--queue ADDRESS or $CLUSTERKIT_QUEUE; --registry ADDRESS or $CLUSTERKIT_REGISTRY defaults to the
+ * queue's registry; the election contract: --election-contract ADDRESS or $CLUSTERKIT_ELECTION, which
+ * start-election and elections also take as --election ADDRESS):
+ *   claim       --chain ID --data-dir DIR [--index I --entry K]   claim withdrawal entry K of final commitment I
+ *               (its list rebuilt from the node's data dir); without them, every unclaimed final withdrawal
+ *               of the data dir whose recipient is the sender
+ *   force-withdraw --chain ID --seed S --slot I [--token T] --amount N --recipient ADDR [--salt X]
+ *               forced withdrawal signed with the account's ledger key (T: token id or address, default 0 =
+ *               ETH); pays the ForcedFee parameter
+ *   force-message  --chain ID --payload HEX32                    pays the ForcedFee parameter
+ *   freeze      --chain ID [--position P]   freeze over the forced request at P, or the first overdue one
+ *               (without one: prints the unconsumed requests' deadlines)
+ *   escape      --chain ID --data-dir DIR --seed S --slot I --recipient ADDR   frozen chain: pay account I's
+ *               balance in the last final state (rebuilt from the node's data dir) to ADDR
+ *   reclaim     --chain ID --position P      frozen chain: refund the unconsumed deposit at P
+ *   start-election    --chain ID --candidate ADDR    pays the ElectionBond parameter
+ *   vote-election     --election ID --voter CHAIN    the sender is the voter chain's operator
+ *   finalize-election --election ID
+ *   elections   [--chain ID]                 id, chain, candidate, state, votes/electorate, deadline
+ *
  * Defaults: --rpc $CLUSTERKIT_RPC or http://127.0.0.1:8545; --key $CLUSTERKIT_KEY (without a key, the
  * node's first unlocked account sends transactions).
  */
@@ -59,6 +80,7 @@ import type {
   ClusterConfig,
   ClusterGovernor,
   ClusterSeats,
+  IEmergencyElection,
   LatencyOracle,
   LeaderSchedule,
   RequestQueue,
@@ -83,6 +105,19 @@ import {
 } from "./governance-commands.ts";
 import { report, scheduleFromChain, scheduleFromFile } from "./latency-commands.ts";
 import { CliError, register, setStatus, show, update } from "./registry-commands.ts";
+import {
+  claim,
+  elections,
+  escape,
+  finalizeElection,
+  forceMessage,
+  forceWithdraw,
+  freeze,
+  reclaim,
+  startElection,
+  voteElection,
+  type SecurityContracts,
+} from "./security-commands.ts";
 import { deposit, genesis, nodeRun, signOp } from "./validium-commands.ts";
 
 const USAGE = readFileSync(new URL(import.meta.url), "utf8")
@@ -103,6 +138,8 @@ const ABIS = {
   config: abi("governance/ClusterConfig.sol/ClusterConfig.json"),
   seats: abi("governance/ClusterSeats.sol/ClusterSeats.json"),
   timelock: abi("governance/ClusterTimelock.sol/ClusterTimelock.json"),
+  // The emergency election's interface: the security commands need nothing beyond it.
+  election: abi("interfaces/IEmergencyElection.sol/IEmergencyElection.json"),
 };
 const ALL_ERRORS = new Interface([
   ...new Set(Object.values(ABIS).flatMap((a) => (a as Array<{ type: string }>).filter((f) => f.type === "error"))),
@@ -129,8 +166,22 @@ const GOVERNANCE_COMMANDS = {
   params,
   members,
 } as const;
+const SECURITY_COMMANDS = {
+  claim,
+  "force-withdraw": forceWithdraw,
+  "force-message": forceMessage,
+  freeze,
+  escape,
+  reclaim,
+  "start-election": startElection,
+  "vote-election": voteElection,
+  "finalize-election": finalizeElection,
+  elections,
+} as const;
+const ELECTION_COMMANDS = new Set(["start-election", "vote-election", "finalize-election", "elections"]);
 const COMMANDS = new Set([
   ...Object.keys(REGISTRY_COMMANDS),
+  ...Object.keys(SECURITY_COMMANDS),
   ...VALIDIUM_COMMANDS,
   "schedule",
   "report",
@@ -144,6 +195,7 @@ const STRING_OPTIONS = [
   ["queue", "instance", "slot", "key-hash", "seed", "eth", "refund", "data-dir", "from", "to", "amount", "recipient"],
   ["governor", "config", "governance", "escape-verifier", "code-hash", "config-hash", "description", "param"],
   ["value", "guardian", "proposal", "support", "reason", "from-block", "change-hash"],
+  ["token", "position", "payload", "index", "entry", "salt", "candidate", "election", "election-contract", "voter"],
 ].flat();
 
 /**
@@ -188,6 +240,43 @@ async function governanceContracts(s: (k: string) => string | undefined, signer:
     config = await read("cluster configuration", `registry at ${registry}`, () => r.clusterConfig());
   }
   if (config !== undefined) c.config = new Contract(config, ABIS.config as never, signer) as unknown as ClusterConfig;
+  return c;
+}
+
+/**
+ * The security contracts named by the options (or environment): the queue, the election contract, and the
+ * registry (default: the queue's, or the election contract's).
+ */
+async function securityContracts(
+  s: (k: string) => string | undefined,
+  signer: Signer,
+  command: string,
+): Promise<SecurityContracts> {
+  const address = (value: string | undefined, what: string) => {
+    if (value !== undefined && !isAddress(value)) throw new CliError(`${what} must be an address, got "${value}"`);
+    return value;
+  };
+  const c: SecurityContracts = { errors: ALL_ERRORS };
+  const queue = address(s("queue") ?? process.env.CLUSTERKIT_QUEUE, "--queue (or CLUSTERKIT_QUEUE)");
+  if (queue !== undefined) c.queue = new Contract(queue, ABIS.queue as never, signer) as unknown as RequestQueue;
+  if (ELECTION_COMMANDS.has(command)) {
+    const named = s("election");
+    const election = address(
+      s("election-contract") ??
+        (named !== undefined && isAddress(named) ? named : undefined) ??
+        process.env.CLUSTERKIT_ELECTION,
+      "--election-contract (or CLUSTERKIT_ELECTION)",
+    );
+    if (election !== undefined) {
+      c.election = new Contract(election, ABIS.election as never, signer) as unknown as IEmergencyElection;
+    }
+  }
+  let registry = address(s("registry") ?? process.env.CLUSTERKIT_REGISTRY, "--registry (or CLUSTERKIT_REGISTRY)");
+  if (registry === undefined && c.queue !== undefined) registry = await c.queue.registry();
+  if (registry === undefined && c.election !== undefined) registry = await c.election.registry();
+  if (registry !== undefined) {
+    c.registry = new Contract(registry, ABIS.registry as never, signer) as unknown as ValidiumRegistry;
+  }
   return c;
 }
 
@@ -237,6 +326,9 @@ async function main(argv: string[]): Promise<number> {
       kind?: string,
     ) => Promise<string[]>;
     lines = await run(await governanceContracts(s, signer), so, positionals[1]);
+  } else if (Object.hasOwn(SECURITY_COMMANDS, command)) {
+    const run = SECURITY_COMMANDS[command as keyof typeof SECURITY_COMMANDS];
+    lines = await run(await securityContracts(s, signer, command), so);
   } else if (command === "deposit" || command === "node-run") {
     const queue = new Contract(at("queue", "CLUSTERKIT_QUEUE"), ABIS.queue as never, signer) as unknown as RequestQueue;
     if (command === "deposit") {

@@ -5,13 +5,14 @@
  */
 import { join } from "node:path";
 
-import { type ContractRunner, parseEther, toBeHex } from "ethers";
+import { type ContractRunner, isAddress, parseEther, toBeHex } from "ethers";
 
 import type { RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
 import { genesisRoot, getCrypto, Wallet } from "../ledger/index.ts";
 import { ValidiumNode } from "../node/node.ts";
 import { readState, serializeOp, writeState } from "../node/store.ts";
 import { instanceArtifacts, manifestEntry, SHIPPED_INSTANCE } from "../prover/artifacts.ts";
+import { depositErc20, SecurityError } from "../sdk/security.ts";
 import { bigintArg, CliError } from "./registry-commands.ts";
 
 type Options = Record<string, string | undefined>;
@@ -38,8 +39,9 @@ export async function genesis(o: Options): Promise<string[]> {
 }
 
 /**
- * `deposit --chain ID --slot I (--key-hash H | --seed S) --eth AMOUNT [--refund ADDR]`: queues an
- * ETH deposit for a ledger account (key hash of the owner's Baby Jubjub key).
+ * `deposit --chain ID --slot I (--key-hash H | --seed S) (--eth AMOUNT | --token ADDR --amount N)
+ * [--refund ADDR]`: queues an ETH deposit, or a deposit of N base units of a registered ERC-20 token (approving
+ * the queue first when the allowance is short), for a ledger account (key hash of the owner's Baby Jubjub key).
  */
 export async function deposit(queue: RequestQueue, sender: string, o: Options): Promise<string[]> {
   const chainId = uint("chain", o.chain);
@@ -50,8 +52,26 @@ export async function deposit(queue: RequestQueue, sender: string, o: Options): 
     o["key-hash"] !== undefined
       ? uint("key-hash", o["key-hash"])
       : Wallet.fromSeed(required("seed", o.seed), crypto).keyHash;
-  const value = parseEther(required("eth", o.eth));
   const refund = o.refund ?? sender;
+  if (o.token !== undefined) {
+    if (o.eth !== undefined) throw new CliError("give --eth or --token, not both");
+    if (!isAddress(o.token)) throw new CliError(`--token must be an address, got "${o.token}"`);
+    const amount = uint("amount", o.amount);
+    const r = await depositErc20(queue, { chainId, slot: Number(slot), keyHash, refund, token: o.token, amount }).catch(
+      (e: unknown) => {
+        throw e instanceof SecurityError ? new CliError(e.message) : e;
+      },
+    );
+    const position = await queue.length(chainId);
+    return [
+      ...(r.approval
+        ? [`approved the queue for ${amount} of ${o.token}: tx ${r.approval.hash}, gas ${r.approval.gasUsed}`]
+        : []),
+      `deposited ${amount} of token ${r.tokenId} (${o.token}) into chain ${chainId} slot ${slot} (queue position ` +
+        `${position}): tx ${r.deposit.hash}, gas ${r.deposit.gasUsed}`,
+    ];
+  }
+  const value = parseEther(required("eth", o.eth));
   const tx = await queue.depositEth(chainId, Number(slot), keyHash, refund, { value });
   const r = await tx.wait();
   if (!r) throw new CliError(`transaction ${tx.hash} was not mined`);

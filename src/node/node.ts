@@ -280,6 +280,7 @@ export class ValidiumNode {
       witnessMs: proof.witnessMs,
       proveMs: proof.proveMs,
       ops: opCounts(trace.slots.map((s) => s.op)),
+      userOps: this.state.mempool.slice(0, prepared.userOps),
     };
     this.ledgerState = prepared.next;
     this.state.mempool.splice(0, prepared.userOps);

@@ -31,6 +31,9 @@ export interface SettledBatch {
   witnessMs: number;
   proveMs: number;
   ops: { deposits: number; transfers: number; withdrawals: number; noops: number };
+  /** The batch's user operations (transfers and withdrawals), in order: claims and escapes replay them. Absent in
+   *  data directories written before they were recorded. */
+  userOps?: SerializedOp[];
 }
 
 /** Everything the node persists. */

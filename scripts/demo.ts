@@ -12,6 +12,7 @@ import { network } from "hardhat";
 
 import { runGovernanceScenario } from "./demo-governance.ts";
 import { runLatencyScenario } from "./demo-latency.ts";
+import { runSecurityScenarios } from "./demo-security.ts";
 import { runValidiumScenario } from "./demo-validium.ts";
 
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
@@ -129,3 +130,5 @@ await runLatencyScenario(ethers, ignition, networkHelpers);
 await runValidiumScenario(ethers, ignition);
 // governance scenario: added by scripts/demo-governance.ts
 await runGovernanceScenario(ethers, ignition, networkHelpers);
+// security scenarios: forced withdrawal → freeze → escape, and an emergency election (scripts/demo-security.ts)
+await runSecurityScenarios(ethers, ignition, networkHelpers);

@@ -320,9 +320,10 @@ async function runEscapeScenario(ethers: HardhatEthers, ignition: Ignition, help
   const bobDepositPosition = await queue.length(CHAIN);
 
   const gFreeze = await gasOf(queue.connect(watcher).freeze(CHAIN, position));
+  const [latestAfterFreeze] = await registry.latestCommitment(CHAIN);
   console.log(
     `  a watcher freezes the chain (freeze gas ${gFreeze}): status ${(await registry.chainStatus(CHAIN)) === 2n ? "Frozen" : "?"}; ` +
-      `final root ${(await registry.finalizedCommitment(CHAIN))[1].root.slice(0, 18)}… = ledger state after batch 3 ` +
+      `pending batch 4 discarded (latest #${latestAfterFreeze}); final root ${(await registry.finalizedCommitment(CHAIN))[1].root.slice(0, 18)}… = ledger state after batch 3 ` +
       `${hex32(finalState).slice(0, 18)}…`,
   );
   const refusedUpdate = await revertOf(
@@ -352,7 +353,7 @@ async function runEscapeScenario(ethers: HardhatEthers, ignition: Ignition, help
     qi,
     verifier.interface as unknown as Interface,
   );
-  console.log(`    a proof against the pending batch 4 is refused: ${pending}`);
+  console.log(`    a proof against the discarded batch 4 is refused: ${pending}`);
   // The watcher submits Alice's signed proofs (anyone may): the money goes to the recipient she signed for.
   const gEscEth = await gasOf(queue.connect(watcher).escape(CHAIN, alice.address, proofs.eth.encoded));
   const gEscTok = await gasOf(queue.connect(watcher).escape(CHAIN, alice.address, proofs.tok.encoded));

@@ -16,6 +16,14 @@
  * name of the custom error the contract must revert with, checking preconditions in the contract's
  * order; a rejected operation changes nothing (not even the block number).
  *
+ * Leaving Active (a status change to Frozen or Ejected) first discards the chain's pending commitments: later
+ * ones than the finalized one are dropped from the facts (their indices are reused once the chain is Active
+ * again), so a chain that is not Active never has a pending commitment; then the chain leaves b along its path.
+ * Emergency elections (`installElectedOperator`) roll an Active chain back to its finalized commitment the same
+ * way (a Frozen one has nothing left to roll back), make it Active, install the operator and zero the stake.
+ * Relocations (`relocate`) move a subtree under a new parent and reset the subtree's acks to 0; b, a, depth
+ * and ancestors follow by brute force from the new parents.
+ *
  * Used by test/model/Registry.model.test.ts, which drives the contract and this model with the same
  * random operations and compares every view after every step.
  */
@@ -37,7 +45,41 @@ export type RegistryErrorName =
   | "RegistryAckDecreasing"
   | "RegistryNotOnLatest"
   | "RegistryTooManyPending"
-  | "RegistryInvalidStatusChange";
+  | "RegistryInvalidStatusChange"
+  | "RegistryNotMember"
+  | "RegistryHatchUsed"
+  | "RegistryTransferFailed"
+  | "RegistryBadNewParent"
+  | "RegistryBadSubtree";
+
+/** What an accepted `installElectedOperator` did (its OperatorElected event and return values). */
+export interface Election {
+  previous: string;
+  operator: string;
+  rolledBackTo: number;
+  discardedTo: number;
+  slashed: bigint;
+  /** The chain was Frozen and was made Active (ChainStatusChanged). */
+  unfrozen: boolean;
+}
+
+/** What an accepted `relocate` did (its ChainRelocated event). */
+export interface Relocation {
+  from: bigint;
+  to: bigint;
+  size: number;
+  active: number;
+}
+
+/**
+ * Pending commitments `finalizedIndex + 1` to `discardedTo` of a chain dropped by one operation (leaving Active, or
+ * an election's rollback): the contract's PendingCommitmentsDiscarded, emitted only when something was dropped.
+ */
+export interface Discard {
+  chainId: bigint;
+  finalizedIndex: number;
+  discardedTo: number;
+}
 
 /** A change of a chain's finalized index caused by one operation (CommitmentFinalized + CommitmentsPruned). */
 export interface Finalization {
@@ -48,7 +90,24 @@ export interface Finalization {
 
 /** Outcome of one operation: ok (with what it finalized) or the error the contract must revert with. */
 export type OpResult =
-  { ok: true; index?: number; finalized: Finalization[] } | { ok: false; error: RegistryErrorName };
+  | {
+      ok: true;
+      index?: number;
+      finalized: Finalization[];
+      /** Emitted before anything else of the operation (before its finalizations, status change, election). */
+      discarded?: Discard;
+      election?: Election;
+      relocation?: Relocation;
+    }
+  | { ok: false; error: RegistryErrorName };
+
+/** Addresses holding the registry's roles (a role left out is held by nobody the model knows). */
+export interface RoleHolders {
+  registrar: string;
+  status: string;
+  election?: string;
+  relocator?: string;
+}
 
 export interface ModelLimits {
   maxFanOut: number;
@@ -122,14 +181,17 @@ export class RegistryModel {
   static readonly MAX_PENDING = 63;
 
   private s: State;
-  private readonly roleHolders: { registrar: string; status: string };
+  private readonly roleHolders: RoleHolders;
+  /** Chains whose request queue reports `hatchUsed` (the registry then refuses to make them Active again). */
+  private readonly hatchUsed = new Set<bigint>();
 
   /**
    * @param limits The limits the registry was deployed with.
    * @param blockNumber The latest mined block when the model starts.
-   * @param roleHolders Addresses holding REGISTRAR_ROLE and STATUS_ROLE.
+   * @param roleHolders Addresses holding REGISTRAR_ROLE, STATUS_ROLE and, when given, ELECTION_ROLE and
+   *        RELOCATOR_ROLE.
    */
-  constructor(limits: ModelLimits, blockNumber: bigint, roleHolders: { registrar: string; status: string }) {
+  constructor(limits: ModelLimits, blockNumber: bigint, roleHolders: RoleHolders) {
     this.roleHolders = { ...roleHolders };
     this.s = { blockNumber, limits: { ...limits }, chains: new Map(), order: [], rootChildren: [] };
   }
@@ -188,6 +250,46 @@ export class RegistryModel {
   /** Number of registered chains whose parent is `parent` (0 for the settlement chain). */
   childCount(parent: bigint): number {
     return parent === SETTLEMENT_ROOT ? this.s.rootChildren.length : this.get(parent).children.length;
+  }
+
+  /** An independent copy (state, role holders, used hatches): for trying an operation without applying it. */
+  clone(): RegistryModel {
+    const m = new RegistryModel(this.s.limits, this.s.blockNumber, this.roleHolders);
+    m.s = structuredClone(this.s);
+    for (const id of this.hatchUsed) m.hatchUsed.add(id);
+    return m;
+  }
+
+  /** Marks the chain's escape hatch as used (as a bound request queue would report it). */
+  setHatchUsed(id: bigint): void {
+    this.hatchUsed.add(id);
+  }
+
+  /** The chain's parent (0 for a top-level chain or an unknown one). */
+  parentOf(id: bigint): bigint {
+    return this.s.chains.get(id)?.parent ?? SETTLEMENT_ROOT;
+  }
+
+  /** The chain's children (any status) by increasing id; 0 gives the top-level chains. */
+  childrenOf(id: bigint): bigint[] {
+    const kids = id === SETTLEMENT_ROOT ? this.s.rootChildren : this.get(id).children;
+    return [...kids].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  }
+
+  /**
+   * The subtree of `id` in the order `relocate` requires (breadth first: each entry after its parent,
+   * siblings by increasing id) and each entry's parent index (0 for the root).
+   */
+  subtreeList(id: bigint): { subtree: bigint[]; parentIndex: number[] } {
+    const subtree = [id];
+    const parentIndex = [0];
+    for (let i = 0; i < subtree.length; i++) {
+      for (const kid of this.childrenOf(subtree[i]!)) {
+        subtree.push(kid);
+        parentIndex.push(i);
+      }
+    }
+    return { subtree, parentIndex };
   }
 
   /* ------------------------------------------------------------------ brute-force derived values */
@@ -377,14 +479,150 @@ export class RegistryModel {
     if (c.status === ChainStatus.Ejected || status === ChainStatus.None || status === c.status) {
       return fail("RegistryInvalidStatusChange");
     }
-    return this.commit(true, (m) => {
-      m.get(id).status = status;
+    if (status === ChainStatus.Active && this.hatchUsed.has(id)) return fail("RegistryHatchUsed");
+    // Leaving Active discards the pending commitments before the chain leaves b and a along its path: the
+    // removal can then finalize nothing of the chain itself (its ancestors may still finalize).
+    const discarded = c.status === ChainStatus.Active ? this.discardOf(id) : undefined;
+    const result = this.commit(true, (m) => {
+      const e = m.get(id);
+      e.commitments = e.commitments.slice(0, e.finalizedIndex + 1);
+      e.status = status;
       m.settle();
       return undefined;
     });
+    return result.ok && discarded !== undefined ? { ...result, discarded } : result;
+  }
+
+  /**
+   * `installElectedOperator(id, operator)` sent by `caller` (ELECTION_ROLE), in an automined block: the chain
+   * (a member) is rolled back to its finalized commitment (`discarded` when it was Active with pending
+   * commitments; a Frozen one has none left), made Active if Frozen (unless its hatch was used), gets `operator`,
+   * and its whole stake goes to the caller. The unfreeze cannot finalize anything of the chain itself (it has no
+   * pending commitment), only of its ancestors. `callerRejectsEth`: the caller's transfer fails.
+   */
+  installElectedOperator(caller: string, id: bigint, operator: string, callerRejectsEth = false): OpResult {
+    if (this.roleHolders.election === undefined || !same(caller, this.roleHolders.election)) {
+      return fail("AccessControlUnauthorizedAccount");
+    }
+    if (same(operator, ZERO_ADDRESS)) return fail("RegistryZeroAddress");
+    const c = this.s.chains.get(id);
+    if (!c) return fail("RegistryUnknownChain");
+    if (c.status === ChainStatus.Ejected) return fail("RegistryNotMember");
+    const unfrozen = c.status !== ChainStatus.Active;
+    if (unfrozen && this.hatchUsed.has(id)) return fail("RegistryHatchUsed");
+    if (c.stake !== 0n && callerRejectsEth) return fail("RegistryTransferFailed");
+    const election: Election = {
+      previous: c.operator,
+      operator,
+      rolledBackTo: c.finalizedIndex,
+      discardedTo: c.commitments.length - 1,
+      slashed: c.stake,
+      unfrozen,
+    };
+    // Only an Active chain can have pending commitments here: a Frozen one discarded them when it left Active.
+    const discarded = this.discardOf(id);
+    const result = this.commit(true, (m) => {
+      const e = m.get(id);
+      e.commitments = e.commitments.slice(0, e.finalizedIndex + 1);
+      e.status = ChainStatus.Active;
+      e.operator = operator;
+      e.stake = 0n;
+      m.settle();
+      return undefined;
+    });
+    if (!result.ok) return result;
+    return discarded === undefined ? { ...result, election } : { ...result, election, discarded };
+  }
+
+  /**
+   * `relocate(id, newParent, subtree, parentIndex)` sent by `caller` (RELOCATOR_ROLE), in an automined block.
+   * Checks, in the contract's order: the chain known and Active; `newParent` not the current parent; a child
+   * slot of `newParent` (fan-out of the settlement chain; else known, Active, not in the subtree, fan-out);
+   * the list (non-empty, as long as `parentIndex`, starting with `id`), the base depth, then entry by entry its
+   * parent (an earlier entry that is its parent), sibling order (strictly increasing ids) and depth; finally
+   * the number of entries (Σ childCount = n - 1). Then the subtree moves and every chain of it gets ack 0.
+   */
+  relocate(caller: string, id: bigint, newParent: bigint, subtree: bigint[], parentIndex: number[]): OpResult {
+    if (this.roleHolders.relocator === undefined || !same(caller, this.roleHolders.relocator)) {
+      return fail("AccessControlUnauthorizedAccount");
+    }
+    const c = this.s.chains.get(id);
+    if (!c) return fail("RegistryUnknownChain");
+    if (c.status !== ChainStatus.Active) return fail("RegistryChainNotActive");
+    if (newParent === c.parent) return fail("RegistryBadNewParent");
+    const slot = this.childSlotError(id, newParent);
+    if (slot !== undefined) return fail(slot);
+    const base = newParent === SETTLEMENT_ROOT ? 1 : this.depth(newParent) + 1;
+    const shape = this.subtreeError(id, base, subtree, parentIndex);
+    if (shape !== undefined) return fail(shape);
+    const relocation: Relocation = {
+      from: c.parent,
+      to: newParent,
+      size: subtree.length,
+      active: subtree.filter((w) => this.get(w).status === ChainStatus.Active).length,
+    };
+    const result = this.commit(true, (m) => {
+      const r = m.get(id);
+      const oldKids = r.parent === SETTLEMENT_ROOT ? m.s.rootChildren : m.get(r.parent).children;
+      oldKids.splice(oldKids.indexOf(id), 1);
+      (newParent === SETTLEMENT_ROOT ? m.s.rootChildren : m.get(newParent).children).push(id);
+      r.parent = newParent;
+      for (const w of subtree) m.get(w).latestAck = 0n;
+      m.settle();
+      return undefined;
+    });
+    return result.ok ? { ...result, relocation } : result;
   }
 
   /* ------------------------------------------------------------------ internals */
+
+  /** What discarding the chain's pending commitments drops now (undefined when it has none). */
+  private discardOf(id: bigint): Discard | undefined {
+    const c = this.get(id);
+    const last = c.commitments.length - 1;
+    return last === c.finalizedIndex ? undefined : { chainId: id, finalizedIndex: c.finalizedIndex, discardedTo: last };
+  }
+
+  /** The contract's `_takeChildSlot(child, parent)` checks. */
+  private childSlotError(child: bigint, parent: bigint): RegistryErrorName | undefined {
+    const lim = this.s.limits;
+    if (parent === SETTLEMENT_ROOT) {
+      return this.s.rootChildren.length >= lim.maxFanOut ? "RegistryFanOutExceeded" : undefined;
+    }
+    const p = this.s.chains.get(parent);
+    if (!p) return "RegistryUnknownChain";
+    if (p.status !== ChainStatus.Active) return "RegistryChainNotActive";
+    for (let u = parent; u !== SETTLEMENT_ROOT; u = this.get(u).parent) {
+      if (u === child) return "RegistryBadNewParent";
+    }
+    return p.children.length >= lim.maxFanOut ? "RegistryFanOutExceeded" : undefined;
+  }
+
+  /** The contract's `_checkSubtree` checks, in order. */
+  private subtreeError(
+    root: bigint,
+    baseDepth: number,
+    subtree: bigint[],
+    parentIndex: number[],
+  ): RegistryErrorName | undefined {
+    const n = subtree.length;
+    if (n === 0 || parentIndex.length !== n || subtree[0] !== root) return "RegistryBadSubtree";
+    const maxDepth = this.s.limits.maxDepth;
+    if (baseDepth > maxDepth) return "RegistryDepthExceeded";
+    const depth = [baseDepth];
+    const lastChild = new Array<bigint>(n).fill(0n);
+    let children = this.get(root).children.length;
+    for (let i = 1; i < n; i++) {
+      const e = subtree[i]!;
+      const p = parentIndex[i]!;
+      if (p >= i || subtree[p] !== this.parentOf(e) || e <= lastChild[p]!) return "RegistryBadSubtree";
+      lastChild[p] = e;
+      depth[i] = depth[p]! + 1;
+      if (depth[i]! > maxDepth) return "RegistryDepthExceeded";
+      children += this.s.chains.get(e)?.children.length ?? 0;
+    }
+    return children === n - 1 ? undefined : "RegistryBadSubtree";
+  }
 
   /** The block a transaction sent now lands in. */
   private currentBlock(): bigint {
@@ -411,7 +649,10 @@ export class RegistryModel {
    * Runs `apply` on a copy of the state; if it returns an error name the copy is dropped (the
    * transaction reverts), otherwise the copy replaces the state. Reports the finalized-index changes.
    */
-  private commit(autoMine: boolean, apply: (m: RegistryModel) => number | undefined | RegistryErrorName): OpResult {
+  private commit(
+    autoMine: boolean,
+    apply: (m: RegistryModel) => number | undefined | RegistryErrorName,
+  ): { ok: true; index?: number; finalized: Finalization[] } | { ok: false; error: RegistryErrorName } {
     const next = new RegistryModel(this.s.limits, this.s.blockNumber, this.roleHolders);
     next.s = structuredClone(this.s);
     const out = apply(next);

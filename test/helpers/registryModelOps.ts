@@ -75,12 +75,59 @@ export interface SameBlockOp {
   sameChain: boolean;
 }
 
-export type Op = UpdateOp | RegisterOp | StatusOp | MineOp | SameBlockOp;
+/** How an election picks its chain, or how it is made invalid. */
+export type ElectMode = "any" | "frozen" | "pending" | "zeroOperator" | "unknownChain" | "ejected" | "outsider";
+
+/** An emergency election (`installElectedOperator`) sent by the election role holder. */
+export interface ElectOp {
+  kind: "elect";
+  pick: number;
+  mode: ElectMode;
+}
+
+/** How a relocation picks the new parent. */
+export type RelocateTarget = "eligible" | "root" | "any" | "inSubtree" | "currentParent" | "unknownParent";
+/** How a relocation's subtree list is corrupted (or not). */
+export type RelocateFault =
+  | "none"
+  | "empty"
+  | "shortIndex"
+  | "wrongFirst"
+  | "dropLast"
+  | "swap"
+  | "badIndex"
+  | "duplicate"
+  | "outsideId"
+  | "unknownChain"
+  | "outsider";
+
+/** A subtree relocation (`relocate`) sent by the relocator role holder. */
+export interface RelocateOp {
+  kind: "relocate";
+  /** Which chain (an Active one when `activeOnly` and there is one). */
+  pick: number;
+  activeOnly: boolean;
+  parentPick: number;
+  target: RelocateTarget;
+  fault: RelocateFault;
+  /** 0..999: where a corruption applies. */
+  r: number;
+}
+
+export type Op = UpdateOp | RegisterOp | StatusOp | MineOp | SameBlockOp | ElectOp | RelocateOp;
 
 /** Relative weights of the operation kinds and their variants. */
 export interface Profile {
   name: string;
-  ops: { register: number; update: number; sameBlock: number; status: number; mine: number };
+  ops: {
+    register: number;
+    update: number;
+    sameBlock: number;
+    status: number;
+    mine: number;
+    elect: number;
+    relocate: number;
+  };
   ack: Record<AckKind, number>;
   fault: Record<UpdateFault, number>;
   register: Record<RegisterMode, number>;
@@ -92,7 +139,7 @@ export interface Profile {
 /** Random trees: mostly valid operations, every kind of rejection now and then, depth 8 reachable. */
 export const TREE_PROFILE: Profile = {
   name: "tree",
-  ops: { register: 28, update: 34, sameBlock: 8, status: 22, mine: 8 },
+  ops: { register: 28, update: 34, sameBlock: 8, status: 22, mine: 8, elect: 7, relocate: 12 },
   ack: { current: 30, random: 22, boundary: 23, keep: 12, future: 6, decreasing: 7 },
   fault: { none: 88, notOperator: 4, badPrev: 4, unknownChain: 4 },
   register: {
@@ -119,7 +166,7 @@ export const TREE_PROFILE: Profile = {
  */
 export const PENDING_PROFILE: Profile = {
   name: "pending",
-  ops: { register: 8, update: 82, sameBlock: 4, status: 2, mine: 4 },
+  ops: { register: 8, update: 82, sameBlock: 4, status: 2, mine: 4, elect: 2, relocate: 2 },
   ack: { current: 20, random: 15, boundary: 15, keep: 40, future: 4, decreasing: 6 },
   fault: { none: 96, notOperator: 1, badPrev: 2, unknownChain: 1 },
   register: {
@@ -136,6 +183,39 @@ export const PENDING_PROFILE: Profile = {
   },
   pickFirst: 60,
   maxMine: 2,
+};
+
+const ELECT_MODES: Record<ElectMode, number> = {
+  any: 30,
+  frozen: 25,
+  pending: 30,
+  zeroOperator: 3,
+  unknownChain: 3,
+  ejected: 4,
+  outsider: 3,
+};
+
+const RELOCATE_TARGETS: Record<RelocateTarget, number> = {
+  eligible: 60,
+  root: 12,
+  any: 10,
+  inSubtree: 6,
+  currentParent: 4,
+  unknownParent: 3,
+};
+
+const RELOCATE_FAULTS: Record<RelocateFault, number> = {
+  none: 60,
+  empty: 3,
+  shortIndex: 3,
+  wrongFirst: 3,
+  dropLast: 5,
+  swap: 5,
+  badIndex: 5,
+  duplicate: 4,
+  outsideId: 4,
+  unknownChain: 3,
+  outsider: 3,
 };
 
 function weighted<T>(weights: Record<string, number>, make: (key: string) => fc.Arbitrary<T>): fc.Arbitrary<T> {
@@ -178,6 +258,20 @@ export function opArb(p: Profile): fc.Arbitrary<Op> {
       outsider: fc.nat(49).map((x) => x === 0),
     }),
     mine: fc.record({ kind: fc.constant("mine" as const), blocks: fc.integer({ min: 1, max: p.maxMine }) }),
+    elect: fc.record({
+      kind: fc.constant("elect" as const),
+      pick: fc.nat(63),
+      mode: weighted(ELECT_MODES, (k) => fc.constant(k as ElectMode)),
+    }),
+    relocate: fc.record({
+      kind: fc.constant("relocate" as const),
+      pick: fc.nat(63),
+      activeOnly: fc.nat(7).map((x) => x !== 0),
+      parentPick: fc.nat(63),
+      target: weighted(RELOCATE_TARGETS, (k) => fc.constant(k as RelocateTarget)),
+      fault: weighted(RELOCATE_FAULTS, (k) => fc.constant(k as RelocateFault)),
+      r: fc.nat(999),
+    }),
     sameBlock: fc.record({
       kind: fc.constant("sameBlock" as const),
       first: update,
@@ -232,7 +326,23 @@ export interface StatusAction {
   status: ChainStatus;
 }
 
-export type Action = RegisterAction | UpdateAction | StatusAction;
+export interface ElectAction {
+  kind: "elect";
+  caller: string;
+  chainId: bigint;
+  operator: string;
+}
+
+export interface RelocateAction {
+  kind: "relocate";
+  caller: string;
+  chainId: bigint;
+  newParent: bigint;
+  subtree: bigint[];
+  parentIndex: number[];
+}
+
+export type Action = RegisterAction | UpdateAction | StatusAction | ElectAction | RelocateAction;
 
 /** The operator of chain `id` (shared round-robin when chains outnumber the operators). */
 export function operatorFor(accounts: Accounts, id: bigint): string {
@@ -391,6 +501,128 @@ export function resolveStatus(op: StatusOp, model: RegistryModel, accounts: Acco
   return { kind: "status", caller, chainId, from: model.status(chainId), status: op.to };
 }
 
+/** Resolves an election against the model: the elected operator is one of the test's operators. */
+export function resolveElect(op: ElectOp, model: RegistryModel, accounts: Accounts): ElectAction {
+  const ids = model.chainIds();
+  const by = (keep: (id: bigint) => boolean) => {
+    const c = ids.filter(keep);
+    return c.length > 0 ? c[op.pick % c.length]! : ids[op.pick % ids.length]!;
+  };
+  let chainId: bigint;
+  switch (op.mode) {
+    case "frozen":
+      chainId = by((id) => model.status(id) === ChainStatus.Frozen);
+      break;
+    case "pending":
+      chainId = by((id) => model.pendingCount(id) > 0 && model.status(id) !== ChainStatus.Ejected);
+      break;
+    case "ejected":
+      chainId = by((id) => model.status(id) === ChainStatus.Ejected);
+      break;
+    case "unknownChain":
+      chainId = nextId(model) + BigInt(op.pick);
+      break;
+    default:
+      chainId = ids[op.pick % ids.length]!;
+  }
+  const operator =
+    op.mode === "zeroOperator" ? ZERO_ADDRESS : accounts.operators[(op.pick * 7 + 3) % accounts.operators.length]!;
+  const caller = op.mode === "outsider" ? accounts.outsider : accounts.admin;
+  return { kind: "elect", caller, chainId, operator };
+}
+
+/** Resolves a relocation against the model: the subtree list in the required order, maybe corrupted. */
+export function resolveRelocate(op: RelocateOp, model: RegistryModel, accounts: Accounts): RelocateAction {
+  const ids = model.chainIds();
+  const active = ids.filter((id) => model.status(id) === ChainStatus.Active);
+  const candidates = op.activeOnly && active.length > 0 ? active : ids;
+  let chainId = candidates[op.pick % candidates.length]!;
+  if (op.fault === "unknownChain") chainId = nextId(model) + BigInt(op.pick);
+  const known = model.has(chainId);
+  const { subtree, parentIndex } = known ? model.subtreeList(chainId) : { subtree: [chainId], parentIndex: [0] };
+  const inSubtree = new Set(subtree);
+  let newParent: bigint;
+  switch (op.target) {
+    case "root":
+      newParent = 0n;
+      break;
+    case "any":
+      newParent = ids[op.parentPick % ids.length]!;
+      break;
+    case "inSubtree":
+      newParent = subtree[op.parentPick % subtree.length]!;
+      break;
+    case "currentParent":
+      newParent = model.parentOf(chainId);
+      break;
+    case "unknownParent":
+      newParent = nextId(model) + 1n + BigInt(op.parentPick);
+      break;
+    case "eligible": {
+      const lim = model.limits;
+      const ok = active.filter(
+        (p) =>
+          !inSubtree.has(p) &&
+          p !== model.parentOf(chainId) &&
+          model.depth(p) < lim.maxDepth &&
+          model.childCount(p) < lim.maxFanOut,
+      );
+      newParent = ok.length > 0 ? ok[op.parentPick % ok.length]! : 0n;
+      break;
+    }
+  }
+  const { list, index } = corruptSubtree(op, subtree, parentIndex, nextId(model));
+  const caller = op.fault === "outsider" ? accounts.outsider : accounts.admin;
+  return { kind: "relocate", caller, chainId, newParent, subtree: list, parentIndex: index };
+}
+
+function corruptSubtree(
+  op: RelocateOp,
+  subtree: bigint[],
+  parentIndex: number[],
+  unknownId: bigint,
+): { list: bigint[]; index: number[] } {
+  const list = [...subtree];
+  const index = [...parentIndex];
+  const n = list.length;
+  const at = op.r % n;
+  switch (op.fault) {
+    case "empty":
+      return { list: [], index: [] };
+    case "shortIndex":
+      index.pop();
+      break;
+    case "wrongFirst":
+      list[0] = n > 1 ? list[n - 1]! : unknownId;
+      break;
+    case "dropLast":
+      list.pop();
+      index.pop();
+      break;
+    case "swap":
+      if (n > 2) {
+        const i = 1 + (op.r % (n - 2));
+        [list[i], list[i + 1]] = [list[i + 1]!, list[i]!];
+        [index[i], index[i + 1]] = [index[i + 1]!, index[i]!];
+      }
+      break;
+    case "badIndex":
+      index[at] = op.r % (n + 1);
+      break;
+    case "duplicate":
+      list.push(list[at]!);
+      index.push(index[at]!);
+      break;
+    case "outsideId":
+      list.push(unknownId + BigInt(op.r));
+      index.push(op.r % n);
+      break;
+    default:
+      break;
+  }
+  return { list, index };
+}
+
 /** Applies a concrete action to the model (automined unless `autoMine` is false). */
 export function applyToModel(model: RegistryModel, action: Action, autoMine = true): OpResult {
   switch (action.kind) {
@@ -408,6 +640,10 @@ export function applyToModel(model: RegistryModel, action: Action, autoMine = tr
       return model.submitUpdate(action.caller, action, autoMine);
     case "status":
       return model.setStatus(action.caller, action.chainId, action.status);
+    case "elect":
+      return model.installElectedOperator(action.caller, action.chainId, action.operator);
+    case "relocate":
+      return model.relocate(action.caller, action.chainId, action.newParent, action.subtree, action.parentIndex);
   }
 }
 
@@ -420,6 +656,10 @@ export function describeAction(a: Action): string {
       return `update(chain ${a.chainId}, ack ${a.ackBlock}, prev ${a.prevRoot.slice(-6)}) by ${a.caller.slice(0, 8)}`;
     case "status":
       return `setStatus(chain ${a.chainId}, ${a.status}) by ${a.caller.slice(0, 8)}`;
+    case "elect":
+      return `elect(chain ${a.chainId}, op ${a.operator.slice(0, 8)}) by ${a.caller.slice(0, 8)}`;
+    case "relocate":
+      return `relocate(chain ${a.chainId} -> ${a.newParent}, [${a.subtree.join(" ")}] / [${a.parentIndex.join(" ")}]) by ${a.caller.slice(0, 8)}`;
   }
 }
 
@@ -443,6 +683,14 @@ export class Coverage {
   /** Updates accepted at MAX_PENDING pending because their own ack finalized first. */
   updatesAtLimit = 0;
   maxChains = 0;
+  /** Elections that discarded at least one commitment; relocations that moved more than one chain. */
+  rollbacks = 0;
+  /** Status changes out of Active that discarded at least one pending commitment. */
+  statusDiscards = 0;
+  subtreeMoves = 0;
+  /** Finalizations caused by an election's unfreeze or a relocation (on the old path, judged after the move). */
+  electFinalizations = 0;
+  relocateFinalizations = 0;
   okByKind: Record<string, number> = {};
   errors: Record<string, number> = {};
 
@@ -469,6 +717,11 @@ export class Coverage {
     }
     const key = action.kind === "status" ? `status->${action.status}` : action.kind;
     this.okByKind[key] = (this.okByKind[key] ?? 0) + 1;
+    if (result.election && result.election.discardedTo > result.election.rolledBackTo) this.rollbacks++;
+    if (action.kind === "status" && result.discarded !== undefined) this.statusDiscards++;
+    if (result.relocation && result.relocation.size > 1) this.subtreeMoves++;
+    if (action.kind === "elect") this.electFinalizations += result.finalized.length;
+    if (action.kind === "relocate") this.relocateFinalizations += result.finalized.length;
     for (const f of result.finalized) {
       if (action.kind === "update" && f.chainId === action.chainId) {
         if (model.latestIndex(f.chainId) - 1 - f.from >= RegistryModel.MAX_PENDING) this.updatesAtLimit++;
@@ -498,6 +751,7 @@ export class Coverage {
       `runs=${this.runs} steps=${this.steps} txs=${this.txs} maxChains=${this.maxChains} maxDepth=${this.maxDepth} runsAtMaxDepth=${this.runsReachingMaxDepth}`,
       `finalizations=${this.finalizations} (multi-prune ${this.multiPrunes}, on ancestors ${this.ancestorFinalizations}, by status change ${this.statusFinalizations}) maxPending=${this.maxPending} updatesAtLimit=${this.updatesAtLimit}`,
       `sameBlockPairs=${this.sameBlockPairs} (same chain ${this.sameBlockSameChain})`,
+      `rollbacks=${this.rollbacks} statusDiscards=${this.statusDiscards} subtreeMoves=${this.subtreeMoves} finalizations by election ${this.electFinalizations}, by relocation ${this.relocateFinalizations}`,
       `ok: ${sortObj(this.okByKind)}`,
       `rejected: ${sortObj(this.errors)}`,
     ].join("\n");
@@ -551,6 +805,10 @@ export async function runStep(
       return one(resolveRegister(effective, model, accounts));
     case "status":
       return one(resolveStatus(effective, model, accounts));
+    case "elect":
+      return one(resolveElect(effective, model, accounts));
+    case "relocate":
+      return one(resolveRelocate(effective, model, accounts));
     case "update":
       return one(resolveUpdate(effective, model, accounts, step, 0));
     case "sameBlock": {

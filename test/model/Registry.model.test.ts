@@ -1,6 +1,7 @@
 /**
  * Model-based test of the ValidiumRegistry: random trees (up to depth 8) and random sequences of
- * registrations, updates (valid and invalid acks, two in one block), status changes and mined blocks
+ * registrations, updates (valid and invalid acks, two in one block), status changes, emergency elections
+ * (rollbacks to the finalized commitment), subtree relocations (valid and corrupted) and mined blocks
  * are run against the contract and against the brute-force reference model (src/model/registryModel.ts).
  * After every step, every view of every chain and every commitment must match the model, every
  * rejected operation must revert with exactly the error the model names (and change nothing), and
@@ -34,7 +35,9 @@ import {
   type Accounts,
   type Action,
   type Backend,
+  type ElectOp,
   type Op,
+  type RelocateOp,
   type UpdateOp,
 } from "../helpers/registryModelOps.ts";
 
@@ -48,8 +51,12 @@ const TREE_STEPS = Number(process.env.MODEL_STEPS ?? 30);
 const PENDING_RUNS = CI ? 4 : 3;
 const PENDING_STEPS = 100;
 
+/** The registry with ELECTION_ROLE and RELOCATOR_ROLE also granted to the admin signer (the model's caller). */
 async function modelFixture(): Promise<RegistryFixture> {
-  return deployRegistry(LIMITS);
+  const f = await deployRegistry(LIMITS);
+  await (await f.registry.grantRole(await f.registry.ELECTION_ROLE(), f.admin.address)).wait();
+  await (await f.registry.grantRole(await f.registry.RELOCATOR_ROLE(), f.admin.address)).wait();
+  return f;
 }
 
 /* ------------------------------------------------------------------------ reading the registry */
@@ -243,12 +250,25 @@ function diff(actual: unknown, expected: unknown, path = "views"): string[] {
 const fmtEvent = (name: string, args: readonly unknown[]) =>
   `${name}(${args.map((x) => String(x).toLowerCase()).join(",")})`;
 
-/** The events a successful action must emit, as sorted strings. */
+/**
+ * The events a successful action must emit, in emission order. Within one transaction every finalized chain lies
+ * on one path (the updated chain or the one changing status and its ancestors; a relocation's old parent and its
+ * ancestors), which the contract walks upwards: deepest first. A discard (leaving Active, an election's rollback)
+ * comes first of all, before the path is adjusted; the status change, election, update or relocation event last.
+ */
 function expectedEvents(model: RegistryModel, action: Action, result: OpResult & { ok: true }): string[] {
-  const events = result.finalized.flatMap((f) => [
-    fmtEvent("CommitmentFinalized", [f.chainId, f.to]),
-    fmtEvent("CommitmentsPruned", [f.chainId, f.from, f.to]),
-  ]);
+  const events: string[] = [];
+  const d = result.discarded;
+  if (d !== undefined) {
+    events.push(fmtEvent("PendingCommitmentsDiscarded", [d.chainId, d.finalizedIndex, d.discardedTo]));
+  }
+  const byPath = [...result.finalized].sort((x, y) => model.depth(y.chainId) - model.depth(x.chainId));
+  for (const f of byPath) {
+    events.push(
+      fmtEvent("CommitmentFinalized", [f.chainId, f.to]),
+      fmtEvent("CommitmentsPruned", [f.chainId, f.from, f.to]),
+    );
+  }
   switch (action.kind) {
     case "register":
       events.push(
@@ -275,8 +295,23 @@ function expectedEvents(model: RegistryModel, action: Action, result: OpResult &
     case "status":
       events.push(fmtEvent("ChainStatusChanged", [action.chainId, action.from, action.status]));
       break;
+    case "elect": {
+      const e = result.election!;
+      if (e.unfrozen) {
+        events.push(fmtEvent("ChainStatusChanged", [action.chainId, ChainStatus.Frozen, ChainStatus.Active]));
+      }
+      events.push(
+        fmtEvent("OperatorElected", [action.chainId, e.previous, e.operator, e.rolledBackTo, e.discardedTo, e.slashed]),
+      );
+      break;
+    }
+    case "relocate": {
+      const r = result.relocation!;
+      events.push(fmtEvent("ChainRelocated", [action.chainId, r.from, r.to, r.size, r.active]));
+      break;
+    }
   }
-  return events.sort();
+  return events;
 }
 
 /** Sends actions to the real registry and checks each outcome against the model's. */
@@ -308,6 +343,10 @@ class RegistryBackend implements Backend {
         return r.submitUpdate(updateData(action.chainId, action.prevRoot, action.newRoot, action.ackBlock), "0x", o);
       case "status":
         return r.setChainStatus(action.chainId, action.status, o);
+      case "elect":
+        return r.installElectedOperator(action.chainId, action.operator, o);
+      case "relocate":
+        return r.relocate(action.chainId, action.newParent, action.subtree, action.parentIndex, o);
     }
   }
 
@@ -318,9 +357,8 @@ class RegistryBackend implements Backend {
     const got = receipt!.logs
       .map((log) => this.f.registry.interface.parseLog(log))
       .filter((e) => e !== null)
-      .map((e) => fmtEvent(e.name, [...e.args]))
-      .sort();
-    expect(got, "events").to.deep.equal(events);
+      .map((e) => fmtEvent(e.name, [...e.args]));
+    expect(got, "events (in emission order)").to.deep.equal(events);
   }
 
   async send(action: Action, expected: OpResult): Promise<void> {
@@ -365,8 +403,11 @@ class RegistryBackend implements Backend {
 
 /* ------------------------------------------------------------------------ the runs */
 
-/** Runs one operation sequence from a fresh registry, comparing everything after every step. */
-async function runSequence(ops: Op[], coverage: Coverage): Promise<void> {
+/**
+ * Runs one operation sequence from a fresh registry, comparing everything after every step.
+ * @return The model and the fixture after the last step, for further checks.
+ */
+async function runSequence(ops: Op[], coverage: Coverage): Promise<{ model: RegistryModel; fixture: RegistryFixture }> {
   const f = await networkHelpers.loadFixture(modelFixture);
   const accounts: Accounts = {
     admin: f.admin.address,
@@ -378,6 +419,8 @@ async function runSequence(ops: Op[], coverage: Coverage): Promise<void> {
   const model = new RegistryModel(LIMITS, BigInt(await ethers.provider.getBlockNumber()), {
     registrar: f.admin.address,
     status: f.admin.address,
+    election: f.admin.address,
+    relocator: f.admin.address,
   });
   const backend = new RegistryBackend(f, model, signers);
   const reader = new Reader(f.registry, await f.registry.getAddress(), f.seats, await f.seats.getAddress());
@@ -399,6 +442,7 @@ async function runSequence(ops: Op[], coverage: Coverage): Promise<void> {
     throw e;
   }
   coverage.endRun(LIMITS.maxDepth);
+  return { model, fixture: f };
 }
 
 /**
@@ -418,7 +462,9 @@ async function checkProperty(
   const started = Date.now();
   console.log(`      [${label}] fast-check seed ${SEED} (set MODEL_SEED to change), ${numRuns} runs`);
   await fc.assert(
-    fc.asyncProperty(arb, (ops) => runSequence(ops, coverage)),
+    fc.asyncProperty(arb, async (ops) => {
+      await runSequence(ops, coverage);
+    }),
     { seed: SEED, numRuns },
   );
   console.log(`      [${label}] ${((Date.now() - started) / 1000).toFixed(1)} s\n${indent(coverage.summary())}`);
@@ -474,10 +520,16 @@ describe("ValidiumRegistry: model-based (brute-force reference model)", function
       ...Array.from({ length: 20 }, () => update(0, "keep")), // chain 1 pending again, across the ring's wrap
       update(1, "current"), // chain 2 acks them: a = 1 (chain 1's ack is older), b = 3
       status(2, ChainStatus.Frozen), // chain 3 leaves: b = 2, a = 1: still pending
-      status(0, ChainStatus.Frozen), // chain 1 leaves: b = 1, a = 1 (chain 2): final by a status change
-      status(0, ChainStatus.Active),
-      ...Array.from({ length: 4 }, () => update(0, "keep")),
-      status(1, ChainStatus.Ejected), // chain 2 (a = 0 on these) leaves for good: b = 1, a = 0
+      // Chain 1 leaves: its 20 pending commitments are discarded first (PendingCommitmentsDiscarded), so the
+      // removal (b = 1, a = 1 by chain 2) finalizes nothing of its own.
+      status(0, ChainStatus.Frozen),
+      status(0, ChainStatus.Active), // back: nothing of its own to finalize (latest = finalized)
+      ...Array.from({ length: 4 }, () => update(0, "keep")), // the discarded indices are reused
+      register(2), // chain 4 under chain 2
+      update(1, "keep"), // d1 of chain 2
+      update(1, "current"), // chain 2 acks d1: a = 1, b(2) = 2 (chains 2, 4): pending
+      status(3, ChainStatus.Frozen), // chain 4 leaves: b(2) = 1, a = 1: d1 final by a status change (an ancestor)
+      status(1, ChainStatus.Ejected), // chain 2 (a = 0 on chain 1's new ones) leaves for good: b = 1, a = 0
       update(0, "current"),
       status(1, ChainStatus.Active), // from Ejected: RegistryInvalidStatusChange
     ];
@@ -487,6 +539,112 @@ describe("ValidiumRegistry: model-based (brute-force reference model)", function
     expect(coverage.errors.RegistryTooManyPending).to.equal(2);
     expect(coverage.updatesAtLimit).to.equal(1);
     expect(coverage.statusFinalizations).to.be.at.least(1);
+    expect(coverage.statusDiscards, "freezes that discarded pending commitments").to.be.at.least(1);
     expect(coverage.errors.RegistryInvalidStatusChange).to.equal(1);
+  });
+  it("test_model_electionsAndRelocationsScripted", async function () {
+    const register = (pick: number): Op => ({ kind: "register", pick, mode: "active" });
+    const update = (pick: number, ack: UpdateOp["ack"]): Op => ({
+      kind: "update",
+      pick,
+      activeOnly: true,
+      ack,
+      r: 500,
+      fault: "none",
+    });
+    const status = (pick: number, to: ChainStatus): Op => ({
+      kind: "status",
+      pick,
+      to,
+      allowedOnly: false,
+      outsider: false,
+    });
+    const elect = (pick: number, mode: ElectOp["mode"]): Op => ({ kind: "elect", pick, mode });
+    const relocate = (pick: number, target: RelocateOp["target"], parentPick = 0): Op => ({
+      kind: "relocate",
+      pick,
+      activeOnly: true,
+      parentPick,
+      target,
+      fault: "none",
+      r: 0,
+    });
+    const ops: Op[] = [
+      register(0), // P = 1
+      register(1), // X = 2 under P
+      register(2), // Y = 3 under X
+      register(2), // Z = 4 under X
+      update(0, "keep"), // p1 (P's ack stays 0)
+      update(1, "current"), // x1: X acknowledges p1
+      status(1, ChainStatus.Frozen), // X leaves b(P): x1 discarded by the freeze (PendingCommitmentsDiscarded)
+      status(3, ChainStatus.Frozen), // Z too
+      update(0, "current"), // P acknowledges p1: a = 1, b(P) = 2 (P, Y): pending
+      elect(0, "frozen"), // X: nothing left to discard, X back (ack kept): a(p1) = 2, b = 3: p1 final
+      update(1, "keep"), // x1 again (discarded index reused), by the elected operator
+      update(1, "current"), // x2: X acknowledges x1: a = 1, b(X) = 2 (X, Y): pending
+      relocate(2, "root"), // Y to the top level: b(X) = 1, x1 final on the old path
+      relocate(1, "eligible"), // X (with frozen Z) under Y: a two-chain subtree
+      update(1, "keep"),
+      update(1, "keep"), // X has pending commitments
+      elect(1, "any"), // X rolled back again
+      update(1, "keep"),
+      relocate(1, "inSubtree"), // a cycle: RegistryBadNewParent
+      relocate(1, "currentParent"), // RegistryBadNewParent
+      elect(0, "ejected"), // no ejected chain yet: falls back to a member
+      status(3, ChainStatus.Ejected),
+      elect(3, "ejected"), // RegistryNotMember
+    ];
+    const coverage = new Coverage();
+    await runSequence(ops, coverage);
+    console.log(indent(coverage.summary()));
+    expect(coverage.electFinalizations, "finalized by an election's unfreeze").to.be.at.least(1);
+    expect(coverage.relocateFinalizations, "finalized on the old path of a relocation").to.be.at.least(1);
+    expect(coverage.rollbacks, "elections that discarded commitments").to.be.at.least(2);
+    expect(coverage.statusDiscards, "freezes that discarded commitments").to.be.at.least(1);
+    expect(coverage.subtreeMoves, "multi-chain relocations").to.be.at.least(1);
+    expect(coverage.errors.RegistryBadNewParent).to.equal(2);
+    expect(coverage.errors.RegistryNotMember).to.equal(1);
+  });
+  /**
+   * Regression (a registry bug, fixed): A ── B ── C, A ── E; A's commitment c1 acknowledged by A and B: a = 2,
+   * b(A) = 4, pending. Moving C from B to A (A is an ancestor before and after) once made the registry judge A's
+   * finality at b = 3, between the old-path removal and the new-path addition, and finalize c1 (2·2 > 3). A is
+   * judged on its final counts now: a(c1) = 2 (C's ack was 0 anyway), b(A) = 4, so c1 stays pending. The views
+   * and events are compared with the model after every step (the move must emit no CommitmentFinalized).
+   */
+  it("test_model_relocationCommonAncestorJudgedOnFinalCounts", async function () {
+    const register = (pick: number): Op => ({ kind: "register", pick, mode: "active" });
+    const update = (pick: number, ack: UpdateOp["ack"]): Op => ({
+      kind: "update",
+      pick,
+      activeOnly: true,
+      ack,
+      r: 500,
+      fault: "none",
+    });
+    const ops: Op[] = [
+      register(0), // A = 1
+      register(1), // B = 2 under A
+      register(2), // C = 3 under B
+      register(1), // E = 4 under A
+      update(0, "keep"), // c1 of A
+      update(0, "current"), // A acknowledges c1
+      update(1, "current"), // B acknowledges c1: a = 2, b(A) = 4
+      { kind: "relocate", pick: 2, activeOnly: true, parentPick: 0, target: "eligible", fault: "none", r: 0 },
+    ];
+    const coverage = new Coverage();
+    const { model, fixture } = await runSequence(ops, coverage);
+    // The move was sent and is the minimal one: C (alone) from B to A.
+    expect(coverage.okByKind.relocate, "relocations accepted").to.equal(1);
+    expect(model.parentOf(3n), "C's parent (model)").to.equal(1n);
+    const c = await fixture.registry.chain(3n);
+    expect(c.parent, "C's parent (contract)").to.equal(1n);
+    expect(c.subtreeSize, "C alone").to.equal(1n);
+    expect(coverage.relocateFinalizations, "finalizations by the move").to.equal(0);
+    // c1 is not final: A's finalized index stays 0 on both sides, with a(c1) = 2 and b(A) = 4.
+    expect(model.finalizedIndex(1n), "A's finalized index (model)").to.equal(0);
+    expect((await fixture.registry.chain(1n)).finalizedIndex, "A's finalized index (contract)").to.equal(0n);
+    const [a, b] = await fixture.registry.acceptance(1n, 1);
+    expect([a, b], "acceptance(A, 1)").to.deep.equal([2n, 4n]);
   });
 });

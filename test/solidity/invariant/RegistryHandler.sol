@@ -13,11 +13,14 @@ import {OutcomeLog} from "./OutcomeLog.sol";
 
 /// @title RegistryHandler
 /// @notice The invariant fuzzer's actor: registers chains in a bounded tree, submits updates with bounded
-///         random acks as the right operator (and, now and then, hostile ones), rolls blocks forward and
-///         changes statuses. It keeps ghost state (parents, statuses, acks, every commitment's block and
-///         root, the highest finalized index seen) from which the invariants recount a and b by brute
-///         force. Every call's outcome is predicted first: an accepted call that should have failed, or
-///         a rejection with any other error than the predicted one, is counted in `unexpectedOutcomes`.
+///         random acks as the right operator (and, now and then, hostile ones), rolls blocks forward,
+///         changes statuses (leaving Active discards the chain's pending commitments), installs elected
+///         operators (rolling chains back to their finalized commitment) and relocates subtrees (with valid,
+///         corrupted or cyclic requests). It keeps ghost state (parents, depths, child counts, statuses,
+///         operators, acks, every live-or-pruned commitment's block, root and withdrawal root, the highest
+///         finalized index seen) from which the invariants recount a and b by brute force.
+///         Every call's outcome is predicted first: an accepted call that should have failed, or a
+///         rejection with any other error than the predicted one, is counted in `unexpectedOutcomes`.
 /// @dev The handler deploys the registry itself and holds all its roles. Only its mutating functions
 ///      (the actions) are fuzzed: the runner skips view and pure functions of a target contract. The
 ///      block number is kept in `ghostBlock` and re-applied with vm.roll at the start of every action,
@@ -55,9 +58,14 @@ contract RegistryHandler is OutcomeLog {
     mapping(uint64 => uint16) public ghostChildCount;
     uint16 public ghostRootChildCount;
     mapping(uint64 => uint64) public ghostAck;
-    /// @dev Block and root of every commitment ever made, pruned ones included, by index.
+    /// @dev Operator installed by an emergency election (zero: the registration operator, `_defaultOperator`).
+    mapping(uint64 => address) internal _electedOperator;
+    /// @dev Block, root and withdrawal root of every commitment made, pruned ones included, by index; leaving
+    ///      Active and an election truncate them to the finalized commitment (the discarded indices are reused by
+    ///      later commitments, whose withdrawal root, zero or not, must replace the discarded one).
     mapping(uint64 => uint64[]) internal _blocks;
     mapping(uint64 => bytes32[]) internal _roots;
+    mapping(uint64 => bytes32[]) internal _withdrawals;
     /// @dev Highest finalized index the registry ever reported for the chain (after any action).
     mapping(uint64 => uint32) public ghostMaxFinalizedSeen;
     /// @dev Newest commitment that had 2·a > b (brute force) after any action: the model's finalized index.
@@ -72,14 +80,25 @@ contract RegistryHandler is OutcomeLog {
     uint256 public updated;
     uint256 public statusChanged;
     uint256 public finalizations;
+    uint256 public elected;
+    uint256 public relocated;
+    uint256 public rollbacks;
+    /// @dev Status changes out of Active that discarded pending commitments.
+    uint256 public discards;
 
-    /// @notice Deploys the registry (this contract is its admin, registrar and status manager) with a cluster
+    /// @dev Updates the registry accepted on a chain the ghost had as not Active (must stay 0).
+    uint256 public nonActiveUpdatesAccepted;
+
+    /// @notice Deploys the registry (this contract is its admin, registrar, status manager, election and
+    ///         relocator) with a cluster
     ///         configuration (this contract its governance and guardian) of limits (MAX_FAN_OUT, MAX_DEPTH, 0),
     ///         and seeds a small tree, 1 ── 2 ── 3 and 1 ── 4, so that every run starts with chains to update.
     constructor(address verifier_) {
         registry = new ValidiumRegistry(address(this), ConfigDefaults.deploy(address(this), MAX_FAN_OUT, MAX_DEPTH, 0));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.grantRole(registry.STATUS_ROLE(), address(this));
+        registry.grantRole(registry.ELECTION_ROLE(), address(this));
+        registry.grantRole(registry.RELOCATOR_ROLE(), address(this));
         verifier = verifier_;
         ghostBlock = block.number;
         _register(1, 0);
@@ -172,7 +191,8 @@ contract RegistryHandler is OutcomeLog {
 
     /// @notice Changes a random chain's status: usually a valid move (Active → Frozen, Frozen → Active,
     ///         and → Ejected 1 time in 16), sometimes (1 in 16) a random target (None, the same status,
-    ///         out of Ejected), or (1 in 64) an unknown chain.
+    ///         out of Ejected), or (1 in 64) an unknown chain. On a move out of Active the ghost drops the
+    ///         chain's commitments after the finalized one (the registry discards them first).
     function setChainStatus(uint256 chainSeed, uint256 statusSeed) external action {
         if (_ids.length == 0) return;
         uint256 r = _rand(statusSeed, 5);
@@ -201,10 +221,80 @@ contract RegistryHandler is OutcomeLog {
         }
         try registry.setChainStatus(ChainId.wrap(id), IValidiumRegistry.ChainStatus(to)) {
             if (expected.length != 0) return _unexpected("setChainStatus accepted", expected);
+            // Leaving Active discards the pending commitments before the chain leaves b along its path.
+            if (from == _ACTIVE && _truncate(id)) ++discards;
             ghostStatus[id] = to;
             ++statusChanged;
         } catch (bytes memory err) {
             _checkRejection("setChainStatus", err, expected);
+        }
+    }
+
+    /// @notice Installs an elected operator on a random chain (usually a known one, 1 in 32 an unknown id; the
+    ///         operator is zero 1 in 16). On success the ghost drops every commitment after the finalized one,
+    ///         the chain is Active (a Frozen one is unfrozen: no queue is bound, so no hatch check) with the
+    ///         new operator. The handler's stake is always 0 (minimum stake 0), so nothing is transferred.
+    function elect(uint256 chainSeed, uint256 opSeed) external action {
+        if (_ids.length == 0) return;
+        uint256 r = _rand(opSeed, 7);
+        uint64 id = r % 32 == 31 ? uint64(_rand(chainSeed, 8)) : _ids[chainSeed % _ids.length];
+        address op = (r >> 8) % 16 == 0 ? address(0) : address(uint160(_rand(opSeed, 9)) | 1);
+        bytes memory expected;
+        if (op == address(0)) {
+            expected = abi.encodeWithSelector(IValidiumRegistry.RegistryZeroAddress.selector);
+        } else if (!ghostKnown[id]) {
+            expected = abi.encodeWithSelector(IValidiumRegistry.RegistryUnknownChain.selector, id);
+        } else if (ghostStatus[id] == _EJECTED) {
+            expected = abi.encodeWithSelector(IValidiumRegistry.RegistryNotMember.selector, id);
+        }
+        try registry.installElectedOperator(ChainId.wrap(id), op) returns (uint32 rolledBackTo, uint256 slashed) {
+            if (expected.length != 0) return _unexpected("installElectedOperator accepted", expected);
+            uint32 fin = ghostNewestMajority[id];
+            if (rolledBackTo != fin || slashed != 0) {
+                return _unexpected("installElectedOperator result", abi.encode(rolledBackTo, slashed));
+            }
+            // A Frozen chain discarded its pending commitments when it left Active: nothing more to roll back.
+            if (_truncate(id)) ++rollbacks;
+            ghostStatus[id] = _ACTIVE;
+            _electedOperator[id] = op;
+            ++elected;
+        } catch (bytes memory err) {
+            _checkRejection("installElectedOperator", err, expected);
+        }
+    }
+
+    /// @notice Relocates a random chain (an Active one 7 times in 8, 1 in 16 an unknown id) under a new parent:
+    ///         usually one that can take it, else (1 in 16 each) the settlement chain twice as often, a random
+    ///         chain, a chain of its own subtree (a cycle), its current parent, or an unknown id. The subtree
+    ///         list is the ghost's, in the required order; 1 in 2 it is corrupted (empty, short parent index,
+    ///         wrong first entry, last entry dropped, two entries swapped, a wrong parent index, an entry
+    ///         repeated, an outside id appended). The error is predicted by replaying the registry's checks on
+    ///         the ghost. On success the ghost moves the subtree: parent, depths, child counts, and acks 0.
+    function relocate(uint256 chainSeed, uint256 parentSeed, uint256 listSeed) external action {
+        if (_ids.length == 0) return;
+        uint256 r = _rand(parentSeed, 10);
+        uint64 id = r % 16 == 15 ? uint64(_rand(chainSeed, 11)) : _pickChain(chainSeed, r % 8 != 0);
+        uint64 newParent = _pickNewParent(id, parentSeed, (r >> 8) % 16);
+        ChainId[] memory list;
+        uint256[] memory parentIndex;
+        if (ghostKnown[id]) {
+            uint64[] memory raw;
+            (raw, parentIndex) = subtreeList(id);
+            list = new ChainId[](raw.length);
+            for (uint256 i; i < raw.length; ++i) list[i] = ChainId.wrap(raw[i]);
+        } else {
+            list = new ChainId[](1);
+            list[0] = ChainId.wrap(id);
+            parentIndex = new uint256[](1);
+        }
+        (list, parentIndex) = _corrupt(list, parentIndex, listSeed);
+        bytes memory expected = _expectedRelocateError(id, newParent, list, parentIndex);
+        try registry.relocate(ChainId.wrap(id), ChainId.wrap(newParent), list, parentIndex) {
+            if (expected.length != 0) return _unexpected("relocate accepted", expected);
+            _moveGhost(id, newParent, list);
+            ++relocated;
+        } catch (bytes memory err) {
+            _checkRejection("relocate", err, expected);
         }
     }
 
@@ -230,13 +320,58 @@ contract RegistryHandler is OutcomeLog {
         return _roots[id];
     }
 
+    /// @notice The withdrawal root each commitment of `id` was submitted with (zero for the genesis commitment).
+    function commitmentWithdrawalRoots(uint64 id) external view returns (bytes32[] memory) {
+        return _withdrawals[id];
+    }
+
     function latestRoot(uint64 id) public view returns (bytes32) {
         bytes32[] storage roots = _roots[id];
         return roots[roots.length - 1];
     }
 
-    function operatorOf(uint64 id) public pure returns (address) {
-        return address(uint160(uint256(keccak256(abi.encode("operator", id)))) | 1);
+    /// @notice The chain's current operator: the elected one if any, else the one it was registered with.
+    function operatorOf(uint64 id) public view returns (address) {
+        address e = _electedOperator[id];
+        return e != address(0) ? e : _defaultOperator(id);
+    }
+
+    /// @notice The ghost children of `u` (any status), by increasing id; `u` = 0 gives the top-level chains.
+    function childrenOf(uint64 u) public view returns (uint64[] memory kids) {
+        uint256 n = _ids.length;
+        uint256 count;
+        for (uint256 i; i < n; ++i) {
+            if (ghostParent[_ids[i]] == u) ++count;
+        }
+        kids = new uint64[](count);
+        count = 0;
+        for (uint256 i; i < n; ++i) {
+            uint64 w = _ids[i];
+            if (ghostParent[w] != u) continue;
+            uint256 k = count++;
+            for (; k > 0 && kids[k - 1] > w; --k) kids[k] = kids[k - 1];
+            kids[k] = w;
+        }
+    }
+
+    /// @notice The subtree of `root` in the order `relocate` requires (each entry after its parent, siblings by
+    ///         increasing id: breadth first), with each entry's parent index (0 for the root).
+    function subtreeList(uint64 root) public view returns (uint64[] memory list, uint256[] memory parentIndex) {
+        uint256 n;
+        for (uint256 i; i < _ids.length; ++i) {
+            if (inSubtree(_ids[i], root)) ++n;
+        }
+        list = new uint64[](n);
+        parentIndex = new uint256[](n);
+        list[0] = root;
+        uint256 filled = 1;
+        for (uint256 i; i < filled; ++i) {
+            uint64[] memory kids = childrenOf(list[i]);
+            for (uint256 k; k < kids.length; ++k) {
+                list[filled] = kids[k];
+                parentIndex[filled++] = i;
+            }
+        }
     }
 
     /// @notice Whether `w` is `u` or a descendant of `u`, from the ghost parents.
@@ -275,6 +410,172 @@ contract RegistryHandler is OutcomeLog {
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
+    function _defaultOperator(uint64 id) internal pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("operator", id)))) | 1);
+    }
+
+    /// @dev A new parent for `id` by `mode` (see `relocate`).
+    function _pickNewParent(uint64 id, uint256 seed, uint256 mode) internal view returns (uint64) {
+        uint256 n = _ids.length;
+        if (mode < 2) return 0;
+        if (mode == 2) return _ids[seed % n];
+        if (mode == 3 && ghostKnown[id]) {
+            (uint64[] memory sub, ) = subtreeList(id);
+            return sub[seed % sub.length];
+        }
+        if (mode == 4) return ghostParent[id];
+        if (mode == 5) return uint64(_rand(seed, 12));
+        for (uint256 k; k < n; ++k) {
+            uint64 p = _ids[(seed + k) % n];
+            if (
+                ghostStatus[p] == _ACTIVE &&
+                p != ghostParent[id] &&
+                !inSubtree(p, id) &&
+                ghostDepth[p] < MAX_DEPTH &&
+                ghostChildCount[p] < MAX_FAN_OUT
+            ) return p;
+        }
+        return 0;
+    }
+
+    /// @dev Half the time returns the list unchanged; else one corruption picked by `seed`.
+    function _corrupt(
+        ChainId[] memory list,
+        uint256[] memory pi,
+        uint256 seed
+    ) internal pure returns (ChainId[] memory, uint256[] memory) {
+        uint256 kind = seed % 16;
+        uint256 n = list.length;
+        uint256 at = (seed >> 8) % n;
+        if (kind == 0) return (new ChainId[](0), new uint256[](0));
+        if (kind == 1) return (list, _resized(pi, n - 1));
+        if (kind == 2) {
+            list[0] = n > 1 ? list[n - 1] : ChainId.wrap(uint64(seed >> 16));
+        } else if (kind == 3) {
+            return (_resizedIds(list, n - 1), _resized(pi, n - 1));
+        } else if (kind == 4 && n > 2) {
+            at = 1 + (at % (n - 2));
+            (list[at], list[at + 1]) = (list[at + 1], list[at]);
+            (pi[at], pi[at + 1]) = (pi[at + 1], pi[at]);
+        } else if (kind == 5) {
+            pi[at] = (seed >> 24) % (n + 1);
+        } else if (kind == 6 || kind == 7) {
+            list = _resizedIds(list, n + 1);
+            pi = _resized(pi, n + 1);
+            list[n] = kind == 6 ? list[at] : ChainId.wrap(uint64(seed >> 32));
+            pi[n] = kind == 6 ? pi[at] : (seed >> 24) % (n + 1);
+        }
+        return (list, pi);
+    }
+
+    function _resized(uint256[] memory a, uint256 n) internal pure returns (uint256[] memory b) {
+        b = new uint256[](n);
+        for (uint256 i; i < n && i < a.length; ++i) b[i] = a[i];
+    }
+
+    function _resizedIds(ChainId[] memory a, uint256 n) internal pure returns (ChainId[] memory b) {
+        b = new ChainId[](n);
+        for (uint256 i; i < n && i < a.length; ++i) b[i] = a[i];
+    }
+
+    /// @dev The registry's relocate checks, in its order, replayed on the ghost (empty: accepted).
+    function _expectedRelocateError(
+        uint64 id,
+        uint64 newParent,
+        ChainId[] memory list,
+        uint256[] memory pi
+    ) internal view returns (bytes memory) {
+        if (!ghostKnown[id]) return abi.encodeWithSelector(IValidiumRegistry.RegistryUnknownChain.selector, id);
+        if (ghostStatus[id] != _ACTIVE) {
+            return
+                abi.encodeWithSelector(
+                    IValidiumRegistry.RegistryChainNotActive.selector,
+                    id,
+                    IValidiumRegistry.ChainStatus(ghostStatus[id])
+                );
+        }
+        if (newParent == ghostParent[id]) {
+            return abi.encodeWithSelector(IValidiumRegistry.RegistryBadNewParent.selector, id, newParent);
+        }
+        bytes memory slot = _expectedChildSlotError(id, newParent);
+        if (slot.length != 0) return slot;
+        return _expectedSubtreeError(id, newParent == 0 ? 1 : uint256(ghostDepth[newParent]) + 1, list, pi);
+    }
+
+    /// @dev `_takeChildSlot(id, parent)`: fan-out of the settlement chain; else known, Active, no cycle, fan-out.
+    function _expectedChildSlotError(uint64 id, uint64 parent) internal view returns (bytes memory) {
+        if (parent == 0) {
+            if (ghostRootChildCount >= MAX_FAN_OUT) {
+                return abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, 0, MAX_FAN_OUT);
+            }
+            return "";
+        }
+        if (!ghostKnown[parent]) return abi.encodeWithSelector(IValidiumRegistry.RegistryUnknownChain.selector, parent);
+        if (ghostStatus[parent] != _ACTIVE) {
+            return
+                abi.encodeWithSelector(
+                    IValidiumRegistry.RegistryChainNotActive.selector,
+                    parent,
+                    IValidiumRegistry.ChainStatus(ghostStatus[parent])
+                );
+        }
+        if (inSubtree(parent, id)) {
+            return abi.encodeWithSelector(IValidiumRegistry.RegistryBadNewParent.selector, id, parent);
+        }
+        if (ghostChildCount[parent] >= MAX_FAN_OUT) {
+            return abi.encodeWithSelector(IValidiumRegistry.RegistryFanOutExceeded.selector, parent, MAX_FAN_OUT);
+        }
+        return "";
+    }
+
+    /// @dev `_checkSubtree`: shape, base depth, then per entry (in order) its parent, sibling order and depth,
+    ///      then Σ childCount = n - 1.
+    function _expectedSubtreeError(
+        uint64 id,
+        uint256 baseDepth,
+        ChainId[] memory list,
+        uint256[] memory pi
+    ) internal view returns (bytes memory) {
+        uint256 n = list.length;
+        bytes memory bad = abi.encodeWithSelector(IValidiumRegistry.RegistryBadSubtree.selector, id);
+        if (n == 0 || pi.length != n || ChainId.unwrap(list[0]) != id) return bad;
+        if (baseDepth > MAX_DEPTH) return _depthError(baseDepth);
+        uint256[] memory depth = new uint256[](n);
+        uint256[] memory lastChild = new uint256[](n);
+        depth[0] = baseDepth;
+        uint256 children = ghostChildCount[id];
+        for (uint256 i = 1; i < n; ++i) {
+            uint64 e = ChainId.unwrap(list[i]);
+            uint256 p = pi[i];
+            if (p >= i || ChainId.unwrap(list[p]) != ghostParent[e] || e <= lastChild[p]) return bad;
+            lastChild[p] = e;
+            depth[i] = depth[p] + 1;
+            if (depth[i] > MAX_DEPTH) return _depthError(depth[i]);
+            children += ghostChildCount[e];
+        }
+        return children == n - 1 ? bytes("") : bad;
+    }
+
+    function _depthError(uint256 depth) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IValidiumRegistry.RegistryDepthExceeded.selector, uint8(depth), MAX_DEPTH);
+    }
+
+    /// @dev The ghost side of an accepted relocation of `id` (its subtree is `list`, in order) under `newParent`.
+    function _moveGhost(uint64 id, uint64 newParent, ChainId[] memory list) internal {
+        uint64 old = ghostParent[id];
+        if (old == 0) --ghostRootChildCount;
+        else --ghostChildCount[old];
+        if (newParent == 0) ++ghostRootChildCount;
+        else ++ghostChildCount[newParent];
+        ghostParent[id] = newParent;
+        for (uint256 i; i < list.length; ++i) {
+            uint64 e = ChainId.unwrap(list[i]);
+            uint64 p = ghostParent[e];
+            ghostDepth[e] = p == 0 ? 1 : ghostDepth[p] + 1;
+            ghostAck[e] = 0;
+        }
+    }
+
     /// @dev Registers `id` under `parent` with the predicted outcome, and records it in the ghost.
     function _register(uint64 id, uint64 parent) internal {
         bytes memory expected = _expectedRegisterError(id, parent);
@@ -294,6 +595,7 @@ contract RegistryHandler is OutcomeLog {
             }
             _blocks[id].push(uint64(block.number));
             _roots[id].push(genesis);
+            _withdrawals[id].push(bytes32(0));
             ++registered;
         } catch (bytes memory err) {
             _checkRejection("registerChain", err, expected);
@@ -337,13 +639,19 @@ contract RegistryHandler is OutcomeLog {
         d.l2Block = uint64(_blocks[id].length);
         d.prevRoot = prevRoot;
         d.newRoot = newRoot;
+        // Half the updates carry a withdrawal root: a zero one at a reused index must not show a discarded root.
+        if (uint256(newRoot) & 1 == 1) d.withdrawalRoot = keccak256(abi.encode("withdrawals", newRoot));
         vm.prank(caller);
         try registry.submitUpdate(d, "") returns (uint32 index) {
-            if (expected.length != 0) return _unexpected("submitUpdate accepted", expected);
+            if (expected.length != 0) {
+                if (ghostStatus[id] != _ACTIVE) ++nonActiveUpdatesAccepted;
+                return _unexpected("submitUpdate accepted", expected);
+            }
             if (index != _blocks[id].length) return _unexpected("submitUpdate index", abi.encode(index));
             ghostAck[id] = ack;
             _blocks[id].push(uint64(block.number));
             _roots[id].push(newRoot);
+            _withdrawals[id].push(d.withdrawalRoot);
             ++updated;
         } catch (bytes memory err) {
             _checkRejection("submitUpdate", err, expected);
@@ -435,6 +743,18 @@ contract RegistryHandler is OutcomeLog {
             if (2 * countAbove(acks, blocks[j]) > acks.length) return j;
         }
         return fin;
+    }
+
+    /// @dev Drops the ghost commitments of `id` after its finalized one (the model's), as the registry's
+    ///      `_discardPending` does. Returns whether there was any.
+    function _truncate(uint64 id) internal returns (bool discarded) {
+        uint32 fin = ghostNewestMajority[id];
+        discarded = _blocks[id].length - 1 > fin;
+        while (_blocks[id].length - 1 > fin) {
+            _blocks[id].pop();
+            _roots[id].pop();
+            _withdrawals[id].pop();
+        }
     }
 
     /// @dev After every action: records the registry's finalized indices (counting any decrease) and

@@ -10,9 +10,13 @@ import {AcceptingVerifier} from "../utils/Verifiers.sol";
 import {RegistryHandler} from "./RegistryHandler.sol";
 
 /// @title RegistryInvariants
-/// @notice Stateful fuzzing of the registry through RegistryHandler (≤ 24 chains, depth ≤ 8, fan-out ≤ 3):
+/// @notice Stateful fuzzing of the registry through RegistryHandler (≤ 24 chains, depth ≤ 8, fan-out ≤ 3;
+///         registrations, updates, status changes that discard pending commitments on leaving Active,
+///         emergency elections with rollbacks, subtree relocations):
 ///         after every call of every run, the registry's views are checked against a brute-force recount
-///         from the handler's ghost state.
+///         from the handler's ghost state. Elections keep the finalized index (they roll back to it), so
+///         invariants (2) and (6) hold across rollbacks; relocations reset the subtree's acks to 0 in the
+///         ghost, from which (1) and (4) recount a and b on both the old and the new path.
 contract RegistryInvariantsTest is Test {
     ValidiumRegistry internal registry;
     RegistryHandler internal handler;
@@ -147,6 +151,60 @@ contract RegistryInvariantsTest is Test {
                 x = handler.ghostParent(x);
             }
             assertEq(x, 0, "ancestors end at the settlement chain");
+        }
+    }
+
+    /// @notice (9) A chain that is not Active (Frozen or Ejected) never accepts an update: the handler predicts
+    ///         `RegistryChainNotActive` for every update of such a chain (by its operator), so an accepted one is
+    ///         an unexpected outcome (also caught by (8)), counted here separately; and every such chain's latest
+    ///         index equals the ghost's, which only accepted updates (and elections) move.
+    function invariant_frozenChainsNeverAcceptUpdates() public view {
+        assertEq(handler.nonActiveUpdatesAccepted(), 0, "update accepted on a chain that is not Active");
+        uint64[] memory ids = handler.chainIds();
+        for (uint256 i; i < ids.length; ++i) {
+            if (handler.ghostStatus(ids[i]) == uint8(IValidiumRegistry.ChainStatus.Active)) continue;
+            assertEq(
+                registry.chain(ChainId.wrap(ids[i])).latestIndex + 1,
+                handler.commitmentBlocks(ids[i]).length,
+                "non-Active chain's latest index moved"
+            );
+        }
+    }
+
+    /// @notice (10) Every chain's depth is 1 + the number of its ghost ancestors (recounted by walking the ghost
+    ///         parents, not read from the ghost depth), its child count is the number of ghost chains whose parent
+    ///         it is, and the handler's count of top-level chains matches: relocations rewrite all three.
+    function invariant_depthMatchesTree() public view {
+        uint64[] memory ids = handler.chainIds();
+        for (uint256 i; i < ids.length; ++i) {
+            uint64 u = ids[i];
+            uint256 depth = 1;
+            for (uint64 x = handler.ghostParent(u); x != 0; x = handler.ghostParent(x)) ++depth;
+            IValidiumRegistry.ChainInfo memory info = registry.chain(ChainId.wrap(u));
+            assertEq(info.depth, depth, "depth != ancestors + 1");
+            assertEq(info.childCount, handler.childrenOf(u).length, "childCount != ghost children");
+            assertLe(info.depth, handler.MAX_DEPTH(), "deeper than the maximum");
+        }
+        assertEq(handler.ghostRootChildCount(), handler.childrenOf(0).length, "top-level chains");
+    }
+
+    /// @notice (11) A chain that is not Active has no pending commitment (leaving Active discarded them: its final
+    ///         state is fixed), and every commitment's withdrawal root, pruned ones included, is the one it was
+    ///         submitted with: a discarded commitment's root was deleted, so an index reused by an update without
+    ///         a withdrawal root reads zero.
+    function invariant_leavingActiveDiscardsPending() public view {
+        uint64[] memory ids = handler.chainIds();
+        for (uint256 i; i < ids.length; ++i) {
+            ChainId u = ChainId.wrap(ids[i]);
+            IValidiumRegistry.ChainInfo memory info = registry.chain(u);
+            if (info.status != IValidiumRegistry.ChainStatus.Active) {
+                assertEq(info.latestIndex, info.finalizedIndex, "non-Active chain has pending commitments");
+            }
+            bytes32[] memory w = handler.commitmentWithdrawalRoots(ids[i]);
+            assertEq(w.length, uint256(info.latestIndex) + 1, "withdrawal roots length");
+            for (uint32 j; j <= info.latestIndex; ++j) {
+                assertEq(registry.withdrawalRoot(u, j), w[j], "withdrawal root");
+            }
         }
     }
 

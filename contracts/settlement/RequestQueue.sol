@@ -38,9 +38,13 @@ import {ChainId} from "../types/ChainId.sol";
 ///        circuit can always consume it.
 ///      - `_forced[c][p].deadline ≠ 0` iff item p of c is forced; `_forcedPositions[c]` lists those p in
 ///        increasing order and `_forced[c][p].cumulativeFee` is the sum of the fees of c's forced items up to
-///        p. `_claimed[c]` never exceeds the cumulative fee at `registry.queuePosition(c)`, so the balance of
-///        this contract covers the escrow plus the fees paid minus those claimed.
+///        p. `_claimed[c]` never exceeds the cumulative fee at the finalized commitment's queue position (which
+///        never decreases: elections and freezes only discard pending commitments), so the balance of this
+///        contract covers the escrow plus the fees paid minus those claimed.
+///      - `_hatchUsed[c]` is set by the first escape or reclaim of c and never cleared (the registry then refuses
+///        to make c Active again).
 ///      - At most `ForcedPerBlock` forced requests per block, cluster-wide.
+// solhint-disable-next-line max-states-count
 contract RequestQueue is IRequestQueue, AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 

@@ -91,7 +91,11 @@ describe("ValidiumRegistry: setChainStatus", function () {
     const f = await networkHelpers.loadFixture(acknowledgedTreeFixture);
     const { registry } = f;
     const tx = registry.setChainStatus(A1, Frozen);
-    expect(await registryEvents(registry, tx)).to.deep.equal([`ChainStatusChanged(${A1},${Active},${Frozen})`]);
+    // Leaving Active discards A1's pending commitment first (its final state is then fixed), then leaves b and a.
+    expect(await registryEvents(registry, tx)).to.deep.equal([
+      `PendingCommitmentsDiscarded(${A1},0,1)`,
+      `ChainStatusChanged(${A1},${Active},${Frozen})`,
+    ]);
     expect(await sizes(f)).to.deep.equal([4, 2, 1, 0, 1, 1]);
     // A1 acknowledged R#0, r1, A#0, a1 and its own genesis: each loses one; r2 (after its ack) does not.
     expect(await abs(registry, R, 0)).to.deep.equal([1, 4, Finalized]);
@@ -100,7 +104,9 @@ describe("ValidiumRegistry: setChainStatus", function () {
     expect(await abs(registry, A, 0)).to.deep.equal([0, 2, Finalized]);
     expect(await abs(registry, A, 1)).to.deep.equal([0, 2, Pending]);
     expect(await abs(registry, A1, 0)).to.deep.equal([0, 0, Finalized]);
-    expect(await abs(registry, A1, 1)).to.deep.equal([0, 0, Pending]);
+    await expect(registry.commitment(A1, 1))
+      .to.be.revertedWithCustomError(registry, "RegistryUnknownCommitment")
+      .withArgs(A1, 1);
     // B and S are off the path.
     expect(await abs(registry, B, 1)).to.deep.equal([0, 1, Pending]);
     expect(await abs(registry, S, 0)).to.deep.equal([0, 1, Finalized]);
@@ -130,7 +136,19 @@ describe("ValidiumRegistry: setChainStatus", function () {
   it("test_setChainStatus_unfreezeRestoresBAndA", async function () {
     const f = await networkHelpers.loadFixture(acknowledgedTreeFixture);
     const { registry } = f;
-    const before = await registryState(registry);
+    // Every commitment of the chains that stay Active, with its (a, b) and status.
+    const kept = [R, A, A2, S];
+    const commitments = async () =>
+      Promise.all(
+        kept.map(async (id) => {
+          const { latestIndex, finalizedIndex } = await registry.chain(id);
+          const rows = [];
+          for (let j = Number(finalizedIndex); j <= Number(latestIndex); ++j) rows.push(await abs(registry, id, j));
+          return rows;
+        }),
+      );
+    const before = await commitments();
+    const sizesBefore = await sizes(f);
     await registry.setChainStatus(A1, Frozen);
     await registry.setChainStatus(B, Frozen);
     expect(await abs(registry, R, 1)).to.deep.equal([0, 3, Pending]);
@@ -138,7 +156,14 @@ describe("ValidiumRegistry: setChainStatus", function () {
       .to.emit(registry, "ChainStatusChanged")
       .withArgs(B, Frozen, Active);
     await registry.setChainStatus(A1, Active);
-    expect(await registryState(registry)).to.deep.equal(before);
+    // b and a of every chain that stayed Active are back; A1 and B come back without the pending commitments
+    // their freeze discarded.
+    expect(await sizes(f)).to.deep.equal(sizesBefore);
+    expect(await commitments()).to.deep.equal(before);
+    for (const id of [A1, B]) {
+      const { latestIndex, finalizedIndex } = await registry.chain(id);
+      expect(latestIndex).to.equal(finalizedIndex);
+    }
   });
 
   it("test_setChainStatus_freezeThatDropsBFinalizesAncestorCommitment", async function () {
@@ -214,13 +239,15 @@ describe("ValidiumRegistry: setChainStatus", function () {
     await commitAt(registry, op.get(A)!, A);
     await registry.setChainStatus(A, Frozen);
     expect(await sizes(f)).to.deep.equal([4, 2, 1, 1, 1, 1]);
-    // A1's ack reaches the frozen A and beyond it R.
+    // The freeze discarded A#1: a frozen chain has nothing its descendants' acks could finalize.
+    expect((await registry.chain(A)).latestIndex).to.equal(0n);
+    // A1's ack reaches the frozen A (its genesis) and beyond it R.
     await commitAt(registry, op.get(A1)!, A1, await nextBlock());
-    expect(await abs(registry, A, 1)).to.deep.equal([1, 2, Pending]);
+    expect(await abs(registry, A, 0)).to.deep.equal([1, 2, Finalized]);
     expect(await abs(registry, R, 1)).to.deep.equal([1, 4, Pending]);
-    // With A2 as well, a(A#1) = 2 of b(A) = 2 (A itself does not count): final.
     await commitAt(registry, op.get(A2)!, A2, await nextBlock());
-    expect(await abs(registry, A, 1)).to.deep.equal([2, 2, Finalized]);
+    expect(await abs(registry, A, 0)).to.deep.equal([2, 2, Finalized]);
+    expect((await registry.chain(A)).finalizedIndex).to.equal(0n);
     expect(await abs(registry, R, 1)).to.deep.equal([2, 4, Pending]);
   });
 

@@ -18,13 +18,10 @@
  *     proposal), the approve-upgrade proposal's execute, and activateSecurityChange after UpgradeDelay.
  * - Once, at the end: the guardian's pause.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { getAddress, id as keccakText, parseEther, ZeroAddress, type TransactionReceipt } from "ethers";
 import { network } from "hardhat";
-import { format, resolveConfig } from "prettier";
 
 import ClusterModule from "../ignition/modules/Cluster.ts";
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
@@ -43,6 +40,7 @@ import {
 import { loadIgnitionParameters } from "../src/sdk/ignition-params.ts";
 import { demoRoot } from "../src/sdk/registry.ts";
 import type { ClusterConfig, ClusterGovernor, ClusterSeats, ValidiumRegistry } from "../typechain-types/index.ts";
+import { writeBenchmark } from "./bench-output.ts";
 
 const SIZES = [1, 4, 16] as const;
 const STAKE = parseEther("1");
@@ -314,16 +312,7 @@ const json = {
   guardianPause: pauseGas,
 };
 
-const outDir = path.join(process.cwd(), "benchmarks");
-mkdirSync(outDir, { recursive: true });
-// Written as Prettier formats them, so `prettier --check .` stays clean after a run.
-async function writeFormatted(file: string, text: string, parser: "markdown" | "json"): Promise<string> {
-  const formatted = await format(text, { ...((await resolveConfig(file)) ?? {}), parser });
-  writeFileSync(file, formatted);
-  return formatted;
-}
-const formattedMarkdown = await writeFormatted(path.join(outDir, "governance.md"), markdown, "markdown");
-await writeFormatted(path.join(outDir, "governance.json"), JSON.stringify(json, null, 2) + "\n", "json");
+const formattedMarkdown = await writeBenchmark("governance", markdown, json);
 
 console.log(formattedMarkdown);
 console.log(

@@ -26,16 +26,14 @@
  *   warm-up round is discarded, the median of the next rounds is reported.
  * - The script asserts the expected events and finality in every measured transaction.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 
 import { network } from "hardhat";
-import { format, resolveConfig } from "prettier";
 
 import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.ts";
 import RegistryModule from "../ignition/modules/Registry.ts";
 import { demoRoot, updateData } from "../src/sdk/registry.ts";
 import type { ValidiumRegistry } from "../typechain-types/index.ts";
+import { writeBenchmark } from "./bench-output.ts";
 
 const DEPTHS = [1, 2, 4, 8, 16] as const;
 const KS = [1, 4, 16] as const;
@@ -486,16 +484,7 @@ const json = {
   target: { ...TARGET, measured: targetGas, met: targetGas <= TARGET.gas },
 };
 
-const outDir = path.join(process.cwd(), "benchmarks");
-mkdirSync(outDir, { recursive: true });
-// Written as Prettier formats them, so `prettier --check .` stays clean after a run.
-async function writeFormatted(file: string, text: string, parser: "markdown" | "json"): Promise<string> {
-  const formatted = await format(text, { ...((await resolveConfig(file)) ?? {}), parser });
-  writeFileSync(file, formatted);
-  return formatted;
-}
-const formattedMarkdown = await writeFormatted(path.join(outDir, "registry-gas.md"), markdown, "markdown");
-await writeFormatted(path.join(outDir, "registry-gas.json"), JSON.stringify(json, null, 2) + "\n", "json");
+const formattedMarkdown = await writeBenchmark("registry-gas", markdown, json);
 
 console.log(formattedMarkdown);
 console.log(

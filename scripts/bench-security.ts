@@ -16,14 +16,13 @@
  *   descendants in a fan-out-3 tree filled breadth first (depth 2 to 4 below it); all V vote.
  * - Relocation: the ChainRelocation module, when it exists.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { parseEther, toBeHex, type BaseContract, type Interface, type Log } from "ethers";
 import { network } from "hardhat";
-import { format, resolveConfig } from "prettier";
 
 import {
   D,
@@ -41,6 +40,7 @@ import DevelopmentVerifierModule from "../ignition/modules/DevelopmentVerifier.t
 import { buildEscapeProof, depositItem, Wallet, type LedgerCrypto } from "../src/ledger/index.ts";
 import { demoRoot } from "../src/sdk/registry.ts";
 import type { IChainRelocation, ValidiumRegistry } from "../typechain-types/index.ts";
+import { writeBenchmark } from "./bench-output.ts";
 
 const { ethers, ignition, networkHelpers } = await network.getOrCreate();
 const started = Date.now();
@@ -496,16 +496,7 @@ const json = {
   },
 };
 
-const outDir = path.join(process.cwd(), "benchmarks");
-mkdirSync(outDir, { recursive: true });
-// Written as Prettier formats them, so `prettier --check .` stays clean after a run.
-async function writeFormatted(file: string, text: string, parser: "markdown" | "json"): Promise<string> {
-  const formatted = await format(text, { ...((await resolveConfig(file)) ?? {}), parser });
-  writeFileSync(file, formatted);
-  return formatted;
-}
-const formattedMarkdown = await writeFormatted(path.join(outDir, "security.md"), markdown, "markdown");
-await writeFormatted(path.join(outDir, "security.json"), JSON.stringify(json, null, 2) + "\n", "json");
+const formattedMarkdown = await writeBenchmark("security", markdown, json);
 
 console.log(formattedMarkdown);
 console.log(`(measured in ${elapsed.toFixed(1)} s; written to benchmarks/security.md and benchmarks/security.json)`);

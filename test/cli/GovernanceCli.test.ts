@@ -11,7 +11,6 @@ import { ZeroHash, parseEther } from "ethers";
 import ClusterModule from "../../ignition/modules/Cluster.ts";
 import DevelopmentVerifierModule from "../../ignition/modules/DevelopmentVerifier.ts";
 import {
-  ChainRejection,
   activateUpgrade,
   announceUpgrade,
   apply,
@@ -29,7 +28,7 @@ import {
 import { CliError } from "../../src/cli/registry-commands.ts";
 import { loadIgnitionParameters } from "../../src/sdk/ignition-params.ts";
 import type { ClusterConfig, ClusterGovernor, ClusterSeats, ValidiumRegistry } from "../../typechain-types/index.ts";
-import { expectRejection } from "../helpers/assertions.ts";
+import { expectChainRejection, expectRejection } from "../helpers/assertions.ts";
 import { ethers, ignition, networkHelpers } from "../helpers/fixtures.ts";
 
 const parameters = loadIgnitionParameters("ignition/parameters/hardhat.json");
@@ -76,20 +75,7 @@ function idOf(lines: string[]): string {
   return m![1]!;
 }
 
-/** Expects `p` to be rejected by the chain with custom error `name`, and returns the message. */
-async function rejectedWith(p: Promise<unknown>, name: string): Promise<string> {
-  let thrown: unknown;
-  try {
-    await p;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).to.be.instanceOf(ChainRejection);
-  const r = thrown as ChainRejection;
-  expect(r.errorName).to.equal(name);
-  expect(r.message).to.match(new RegExp(`^rejected by the chain: ${name}\\(`));
-  return r.message;
-}
+const rejectedWith = expectChainRejection;
 
 const rejectsWithCliError = (p: Promise<unknown>, pattern: RegExp) => expectRejection(p, CliError, pattern);
 

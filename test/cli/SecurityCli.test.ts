@@ -26,7 +26,6 @@ import {
 import DevelopmentVerifierModule from "../../ignition/modules/DevelopmentVerifier.ts";
 import LedgerEscapeVerifierModule from "../../ignition/modules/LedgerEscapeVerifier.ts";
 import ReferenceValidiumModule from "../../ignition/modules/ReferenceValidium.ts";
-import { ChainRejection } from "../../src/cli/governance-commands.ts";
 import { CliError } from "../../src/cli/registry-commands.ts";
 import {
   claim,
@@ -63,7 +62,7 @@ import {
   type RecordedBatch,
 } from "../../src/sdk/security.ts";
 import type { IEmergencyElection, RequestQueue, ValidiumRegistry } from "../../typechain-types/index.ts";
-import { expectRejection } from "../helpers/assertions.ts";
+import { expectChainRejection, expectRejection } from "../helpers/assertions.ts";
 import { ethers, ignition, networkHelpers } from "../helpers/fixtures.ts";
 import { LEDGER_D } from "../helpers/validium.ts";
 
@@ -161,20 +160,7 @@ async function electionFixture() {
   return { registry, election, admin, operators, candidate: operators[6]!, initiator: operators[5]! };
 }
 
-/** Expects `p` to be rejected by the chain with custom error `name`, and returns the message. */
-async function rejectedWith(p: Promise<unknown>, name: string): Promise<string> {
-  let thrown: unknown;
-  try {
-    await p;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).to.be.instanceOf(ChainRejection);
-  const r = thrown as ChainRejection;
-  expect(r.errorName).to.equal(name);
-  expect(r.message).to.match(new RegExp(`^rejected by the chain: ${name}\\(`));
-  return r.message;
-}
+const rejectedWith = expectChainRejection;
 
 const rejectsWithCliError = (p: Promise<unknown>, pattern: RegExp) => expectRejection(p, CliError, pattern);
 

@@ -18,7 +18,6 @@ import {
   nextBlock,
   R,
   registryEvents,
-  registryState,
   S,
   treeFixture,
   type TreeFixture,

@@ -1472,6 +1472,48 @@ contract RequestQueueForcedTest is Test {
         assertTrue(registry.chainStatus(A) == IValidiumRegistry.ChainStatus.Frozen, "frozen");
     }
 
+    /// @dev Adversarial: once the forced request is overdue, the operator races the freeze with an update that
+    ///      claims to have consumed the queue without the request's real rolling hash (or past the queue's end):
+    ///      the registry refuses both, whatever the verifier; an update that consumes nothing is accepted but
+    ///      leaves the request unconsumed, so the freeze still goes through in the same block.
+    function test_freeze_operatorFrontRunsWithUpdateSkippingTheQueue() public {
+        rq.depositEth{value: 1}(A, 0, KEY, REFUND); // 1
+        uint64 pos = _forceMessage(A); // 2
+        vm.warp(rq.forcedDeadline(A, pos) + 1);
+        (, IValidiumRegistry.CommitmentInfo memory latest) = registry.latestCommitment(A);
+        bytes32 afterDeposit = rq.hashAt(A, 1);
+        bytes32 afterForced = rq.hashAt(A, pos);
+        UpdatePublicData memory data = UpdatePublicData({
+            chainId: A,
+            ackBlock: uint64(block.number),
+            l2Block: 0,
+            queuePosition: pos,
+            prevRoot: latest.root,
+            newRoot: keccak256("skips the forced request"),
+            queueHash: afterDeposit, // the hash after the deposit only
+            outboxRoot: bytes32(0),
+            inboxRoot: bytes32(0),
+            withdrawalRoot: bytes32(0)
+        });
+        bytes32 before = _fingerprint();
+        vm.prank(OP_A);
+        vm.expectRevert(abi.encodeWithSelector(IValidiumRegistry.RegistryBadQueuePoint.selector, A, pos, afterDeposit));
+        registry.submitUpdate(data, "");
+        data.queuePosition = pos + 1; // beyond the queue's end
+        data.queueHash = afterForced;
+        vm.prank(OP_A);
+        vm.expectRevert(
+            abi.encodeWithSelector(IValidiumRegistry.RegistryBadQueuePoint.selector, A, pos + 1, afterForced)
+        );
+        registry.submitUpdate(data, "");
+        assertEq(_fingerprint(), before, "no state change");
+        // An update that consumes only the deposit is accepted, and the freeze still follows in the same block.
+        _update(A, 1);
+        vm.prank(address(0xF1));
+        rq.freeze(A, pos);
+        assertTrue(registry.chainStatus(A) == IValidiumRegistry.ChainStatus.Frozen, "frozen");
+    }
+
     function test_freeze_notAfterConsumingUpdate() public {
         uint64 pos = _forceMessage(B);
         _update(B, pos);

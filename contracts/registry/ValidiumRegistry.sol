@@ -285,17 +285,19 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         if (rcfg.status() != _ACTIVE) revert RegistryChainNotActive(chainId, ChainStatus(rcfg.status()));
         ChainId oldParent = ChainId.wrap(r.hot.parent());
         if (newParent == oldParent) revert RegistryBadNewParent(chainId, newParent);
-        uint256 baseDepth = _takeChildSlot(chainId, newParent, limits()) + 1;
-        (uint256[] memory acks, uint256 nActive) = _checkSubtree(chainId, subtree, parentIndex, baseDepth);
+        Limits memory lim = limits();
+        uint256 baseDepth = _takeChildSlot(chainId, newParent, lim) + 1;
+        (uint256[] memory acks, uint256 nActive) = _checkSubtree(
+            chainId,
+            subtree,
+            parentIndex,
+            baseDepth,
+            lim.maxDepth
+        );
 
         // New path first: b grows; acks restart at 0, so no a moves. Ancestors on both paths (the common ones) thus
         // keep their b through the removal below, and are judged for finality only on their final counts.
-        for (ChainId u = newParent; u != SETTLEMENT_ROOT;) {
-            Chain storage uc = _chains[u];
-            uint256 h = uc.hot;
-            uc.hot = h.setB(h.b() + nActive);
-            u = ChainId.wrap(h.parent());
-        }
+        _growB(newParent, nActive);
         // Old path: the subtree leaves b and a of every old ancestor; finality re-evaluated once per chain, after
         // every count of that chain is final (a common ancestor's b is back to its value, only its a dropped).
         if (oldParent == SETTLEMENT_ROOT) {
@@ -624,12 +626,7 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
 
         uint256 depth = _takeChildSlot(chainId, parent, lim) + 1;
         // The new chain is Active with ack 0: it enters b of every ancestor and a of none.
-        for (ChainId u = parent; u != SETTLEMENT_ROOT;) {
-            Chain storage uc = _chains[u];
-            uint256 h = uc.hot;
-            uc.hot = h.setB(h.b() + 1);
-            u = ChainId.wrap(h.parent());
-        }
+        _growB(parent, 1);
 
         c.hot = RegistryPacking.hot(ChainId.unwrap(parent), 0, 0, block.number, 0, 0, 1);
         c.config = RegistryPacking.config(operator, _ACTIVE, depth);
@@ -798,6 +795,16 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
         }
     }
 
+    /// @dev Adds `n` Active chains with ack 0 to b of `from` and every ancestor (no a moves, so nothing becomes final).
+    function _growB(ChainId from, uint256 n) private {
+        for (ChainId u = from; u != SETTLEMENT_ROOT;) {
+            Chain storage uc = _chains[u];
+            uint256 h = uc.hot;
+            uc.hot = h.setB(h.b() + n);
+            u = ChainId.wrap(h.parent());
+        }
+    }
+
     /// @dev Adds (`add`) or removes one acknowledgement by a chain with ack `ack` > 0 on every live commitment of
     ///      `c` (hot word `h`, returned updated) made before `ack`.
     function _shiftAck(Chain storage c, uint256 h, uint256 ack, bool add) private returns (uint256) {
@@ -840,17 +847,17 @@ contract ValidiumRegistry is IValidiumRegistry, AccessControl {
 
     /// @dev Checks that `subtree` is exactly the subtree of `root` with each entry after its parent (siblings in
     ///      increasing id order, which rules out repeats; then Σ childCount = n - 1 means no child is missing),
-    ///      rewrites each entry's depth from `baseDepth` (within the maximum) and resets its acks and a-counts.
+    ///      rewrites each entry's depth from `baseDepth` (within `maxDepth`) and resets its acks and a-counts.
     ///      Returns the acks the subtree's Active chains had, and how many are Active.
     function _checkSubtree(
         ChainId root,
         ChainId[] calldata subtree,
         uint256[] calldata parentIndex,
-        uint256 baseDepth
+        uint256 baseDepth,
+        uint8 maxDepth
     ) private returns (uint256[] memory acks, uint256 nActive) {
         uint256 n = subtree.length;
         if (n == 0 || parentIndex.length != n || subtree[0] != root) revert RegistryBadSubtree(root);
-        uint8 maxDepth = limits().maxDepth;
         // Per entry: its depth (low 8 bits) and the id of its last child seen so far (above).
         uint256[] memory info = new uint256[](n);
         acks = new uint256[](n);
